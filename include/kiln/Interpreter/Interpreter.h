@@ -44,6 +44,15 @@ namespace kiln {
 mlir::FailureOr<std::vector<HostTensor>>
 interpret(mlir::func::FuncOp function, llvm::ArrayRef<HostTensor> inputs);
 
+/// Checks `inputs` against `function`'s signature: count, dtype, and shape
+/// (a dynamic dimension accepts any size). Reports each problem as an error
+/// on the function, naming the argument, its expected type and what was
+/// given; `describeInput(i)` (optional) says where input i came from, e.g.
+/// "'x.npy'".
+mlir::LogicalResult
+checkArguments(mlir::func::FuncOp function, llvm::ArrayRef<HostTensor> inputs,
+               llvm::function_ref<std::string(unsigned)> describeInput = {});
+
 /// The host dtype of a kiln element type (f32 f16 bf16 i64 i32 i8 i1).
 std::optional<DType> dtypeOf(mlir::Type elementType);
 
