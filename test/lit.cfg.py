@@ -22,4 +22,6 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.kiln_tools_dir, config.llvm_tools_dir]
 tools = ["kiln-opt", "kiln-run"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
-llvm_config.with_environment("PATH", config.kiln_tools_dir, append_path=False)
+# Kiln's tools first, then LLVM's (FileCheck, not, count, split-file).
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.kiln_tools_dir, append_path=True)

@@ -38,6 +38,7 @@ def Kiln_IntElement : AnyTypeOf<[I64, I32, I8, I1]>;
 def Kiln_Element : AnyTypeOf<[F32, F16, BF16, I64, I32, I8, I1]>;
 
 def Kiln_Tensor : RankedTensorOf<[F32, F16, BF16, I64, I32, I8, I1]>;
+def Kiln_StaticTensor : StaticShapeTensorOf<[F32, F16, BF16, I64, I32, I8, I1]>;
 def Kiln_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def Kiln_NumericTensor : RankedTensorOf<[F32, F16, BF16, I64, I32, I8]>;
 def Kiln_IndexTensor : RankedTensorOf<[I64, I32]>;

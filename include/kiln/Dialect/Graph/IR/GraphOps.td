@@ -86,7 +86,7 @@ def Kiln_ConstantOp : Kiln_Op<"constant", [ConstantLike, Pure,
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
-  let results = (outs Kiln_Tensor:$result);
+  let results = (outs Kiln_StaticTensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
   let hasVerifier = 1;
@@ -130,15 +130,17 @@ def Kiln_MatmulOp : Kiln_InferredOp<"matmul"> {
 // Elementwise binary ops (NumPy broadcasting)
 //===----------------------------------------------------------------------===//
 
-class Kiln_BinaryOp<string mnemonic, string what, Type operandType,
-                    list<Trait> traits = []>
+class Kiln_BinaryOp<string mnemonic, string what, string formula,
+                    Type operandType, list<Trait> traits = [],
+                    string note = "">
     : Kiln_InferredOp<mnemonic, traits> {
   let summary = "elementwise " # what # " with NumPy broadcasting";
   let description = [{
-    Computes `result[i] = lhs[i] }] # what # [{ rhs[i]` after broadcasting
-    both operands to a common shape: shapes are aligned from the right, and
-    each pair of dimensions must be equal or one of them 1. Both operands
-    have the same element type, which is the result's.
+    Computes `result[i] = }] # formula # [{` after broadcasting both operands
+    to a common shape: shapes are aligned from the right, and each pair of
+    dimensions must be equal or one of them 1. Both operands have the same
+    element type, which is the result's.
+    }] # note # [{
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %x, %b : tensor<64x256xf32>, tensor<256xf32> -> tensor<64x256xf32>
@@ -151,38 +153,44 @@ class Kiln_BinaryOp<string mnemonic, string what, Type operandType,
   }];
 }
 
-def Kiln_AddOp : Kiln_BinaryOp<"add", "addition", Kiln_NumericTensor,
+def Kiln_AddOp : Kiln_BinaryOp<"add", "addition", "lhs[i] + rhs[i]",
+                               Kiln_NumericTensor,
                                [Commutative]> {
   let hasFolder = 1;
 }
-def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction", Kiln_NumericTensor> {
-  let hasFolder = 1;
-}
-def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", Kiln_NumericTensor,
-                               [Commutative]> {
-  let hasFolder = 1;
-}
-def Kiln_DivOp : Kiln_BinaryOp<"div", "division (integers truncate toward zero)",
+def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction", "lhs[i] - rhs[i]",
                                Kiln_NumericTensor> {
   let hasFolder = 1;
 }
-def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN propagates)",
-                               Kiln_NumericTensor, [Commutative]>;
-def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN propagates)",
-                               Kiln_NumericTensor, [Commutative]>;
-def Kiln_PowOp : Kiln_BinaryOp<"pow", "power", Kiln_FloatTensor>;
+def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", "lhs[i] * rhs[i]",
+                               Kiln_NumericTensor,
+                               [Commutative]> {
+  let hasFolder = 1;
+}
+def Kiln_DivOp : Kiln_BinaryOp<"div", "division", "lhs[i] / rhs[i]",
+    Kiln_NumericTensor, [],
+    "Integer division truncates toward zero; dividing an integer by zero is an error."> {
+  let hasFolder = 1;
+}
+def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum", "max(lhs[i], rhs[i])",
+    Kiln_NumericTensor, [Commutative], "A NaN operand gives NaN.">;
+def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum", "min(lhs[i], rhs[i])",
+    Kiln_NumericTensor, [Commutative], "A NaN operand gives NaN.">;
+def Kiln_PowOp : Kiln_BinaryOp<"pow", "power", "pow(lhs[i], rhs[i])",
+                               Kiln_FloatTensor>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//
 
 class Kiln_UnaryOp<string mnemonic, string formula, Type operandType,
-                   list<Trait> traits = []>
-    : Kiln_InferredOp<mnemonic, traits> {
+                   string note = "">
+    : Kiln_InferredOp<mnemonic> {
   let summary = "elementwise " # formula;
   let description = [{
     Computes `}] # formula # [{` for every element; the result has the
     operand's type.
+    }] # note # [{
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %x : tensor<64x256xf32>
@@ -194,13 +202,16 @@ class Kiln_UnaryOp<string mnemonic, string formula, Type operandType,
 }
 
 def Kiln_ExpOp : Kiln_UnaryOp<"exp", "exp(x)", Kiln_FloatTensor>;
-def Kiln_LogOp : Kiln_UnaryOp<"log", "log(x) (natural logarithm)", Kiln_FloatTensor>;
+def Kiln_LogOp : Kiln_UnaryOp<"log", "log(x)", Kiln_FloatTensor,
+                              "The logarithm is natural (base e).">;
 def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "tanh(x)", Kiln_FloatTensor>;
 def Kiln_ErfOp : Kiln_UnaryOp<"erf", "erf(x)", Kiln_FloatTensor>;
 def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt", "sqrt(x)", Kiln_FloatTensor>;
 def Kiln_RsqrtOp : Kiln_UnaryOp<"rsqrt", "1 / sqrt(x)", Kiln_FloatTensor>;
-def Kiln_NegOp : Kiln_UnaryOp<"neg", "-x (integers wrap)", Kiln_NumericTensor>;
-def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|x| (integers wrap)", Kiln_NumericTensor>;
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "-x", Kiln_NumericTensor,
+                              "Integers wrap: -(-128) is -128 in i8.">;
+def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|x|", Kiln_NumericTensor,
+                              "Integers wrap: |-128| is -128 in i8.">;
 def Kiln_ReluOp : Kiln_UnaryOp<"relu", "max(x, 0)", Kiln_NumericTensor>;
 def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + exp(-x))", Kiln_FloatTensor>;
 def Kiln_SiluOp : Kiln_UnaryOp<"silu", "x * sigmoid(x)", Kiln_FloatTensor>;

@@ -61,7 +61,7 @@ static RankedTensorType rankedOperand(Value v, StringRef name,
   auto type = dyn_cast_if_present<RankedTensorType>(v ? v.getType() : Type());
   if (!type)
     err(name + " must be a ranked tensor, got " +
-        (v ? typeStr(v.getType()) : std::string("nothing")));
+        (v ? "'" + typeStr(v.getType()) + "'" : std::string("nothing")));
   return type;
 }
 
@@ -72,10 +72,10 @@ static LogicalResult sameElementType(RankedTensorType reference,
                                      const Reporter &err) {
   if (reference.getElementType() == other.getElementType())
     return success();
-  err(name + " has element type " + typeStr(other.getElementType()) +
-      " but " + referenceName + " has " +
-      typeStr(reference.getElementType()) + " (" + typeStr(other) + " vs " +
-      typeStr(reference) + ")");
+  err(name + " has element type '" + typeStr(other.getElementType()) +
+      "' but " + referenceName + " has '" +
+      typeStr(reference.getElementType()) + "' ('" + typeStr(other) +
+      "' vs '" + typeStr(reference) + "')");
   return failure();
 }
 
@@ -99,6 +99,10 @@ static void setResult(SmallVectorImpl<Type> &out, ArrayRef<int64_t> shape,
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 LogicalResult ConstantOp::verify() {
+  if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(getValue()))
+    return emitOpError("value must be a dense<...> literal or a "
+                       "dense_resource<...> blob, got ")
+           << getValue();
   // A dense_resource whose blob is missing (elided with
   // --mlir-elide-resource-strings-if-larger, or never defined) cannot be
   // evaluated; say so here rather than fail later in a backend.
@@ -405,10 +409,16 @@ LogicalResult ReshapeOp::verify() {
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  // reshape(reshape(x)) == reshape(x): row-major reinterpretation composes.
+  // reshape(reshape(x)) == reshape(x): row-major reinterpretation composes,
+  // unless a dynamic intermediate hid an element-count mismatch that the
+  // composed op would expose statically.
   if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
-    getInputMutable().assign(producer.getInput());
-    return getResult();
+    auto quiet = [](const Twine &) {};
+    if (succeeded(shapes::reshape(producer.getInput().getType().getShape(),
+                                  getType().getShape(), quiet))) {
+      getInputMutable().assign(producer.getInput());
+      return getResult();
+    }
   }
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
     if (getType().hasStaticShape())

@@ -243,6 +243,8 @@ FailureOr<Shape> concat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
   if (failed(a))
     return failure();
   Shape result(inputs[0]);
+  // Which input fixed each non-axis dim, so an error blames the right pair.
+  llvm::SmallVector<size_t, 6> owner(rank, 0);
   for (auto [k, in] : llvm::enumerate(inputs)) {
     if (int64_t(in.size()) != rank) {
       error("input " + Twine(k) + " " + format(in) + " has rank " +
@@ -259,9 +261,11 @@ FailureOr<Shape> concat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
       }
       if (isDyn(result[i])) {
         result[i] = in[i];
+        owner[i] = k;
       } else if (!isDyn(in[i]) && in[i] != result[i]) {
-        error("input " + Twine(k) + " " + format(in) + " differs from input 0 " +
-              format(inputs[0]) + " in dimension " + Twine(i) +
+        error("input " + Twine(k) + " " + format(in) + " differs from input " +
+              Twine(owner[i]) + " " + format(inputs[owner[i]]) +
+              " in dimension " + Twine(i) +
               ", which is not the concatenation axis " + Twine(*a));
         return failure();
       }
