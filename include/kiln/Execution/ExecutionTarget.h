@@ -1,0 +1,60 @@
+//===- ExecutionTarget.h - Where kiln-run executes a function ---*- C++ -*-===//
+//
+// `kiln-run --target=SPEC` and `--compare-to=SPEC` go through this one
+// interface: a target compiles a function into an Executable that runs on
+// host tensors. `ref` (the reference interpreter) is the first; the CPU, GPU
+// and NPU backends add `cpu[:DESC]`, `gpu:CHIP` and `npu:NAME`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_EXECUTION_EXECUTIONTARGET_H
+#define KILN_EXECUTION_EXECUTIONTARGET_H
+
+#include "kiln/Support/HostTensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
+
+namespace kiln {
+
+/// A function compiled for one target, ready to run.
+class Executable {
+public:
+  virtual ~Executable();
+  /// Runs on `inputs`, which the caller has checked against the signature
+  /// (kiln::checkArguments). Errors are MLIR diagnostics.
+  virtual mlir::FailureOr<std::vector<HostTensor>>
+  run(llvm::ArrayRef<HostTensor> inputs) = 0;
+};
+
+class ExecutionTarget {
+public:
+  virtual ~ExecutionTarget();
+  /// The spec that selects this target, e.g. "ref".
+  virtual std::string name() const = 0;
+  /// Compiles `function`, which lives in `module`. Unsupported IR is an
+  /// MLIR diagnostic naming the op and the reason.
+  virtual mlir::FailureOr<std::unique_ptr<Executable>>
+  compile(mlir::ModuleOp module, mlir::func::FuncOp function) = 0;
+};
+
+/// The target named by `spec` ("ref", ...); an unknown spec is an error
+/// that lists the known ones.
+llvm::Expected<std::unique_ptr<ExecutionTarget>>
+createExecutionTarget(llvm::StringRef spec);
+
+/// The specs createExecutionTarget accepts, for help texts and errors.
+std::vector<std::string> knownExecutionTargets();
+
+} // namespace kiln
+
+#endif // KILN_EXECUTION_EXECUTIONTARGET_H
