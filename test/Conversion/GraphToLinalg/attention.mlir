@@ -1,0 +1,66 @@
+// RUN: kiln-opt %s -convert-kiln-to-linalg -split-input-file | FileCheck %s
+
+// Decomposition: scores = q . k^T (kv head = h floordiv (Hq/Hkv)), one
+// elementwise pass for scale / i1 mask / causal mask, linalg.softmax over the
+// keys, then p . v with the same head mapping.
+// CHECK-DAG: #[[Q:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-DAG: #[[K:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d3, d4)>
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[ID4:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[MASK:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[V:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 floordiv 2, d4, d3)>
+// CHECK-LABEL: func.func @attention_gqa_mask_causal
+// CHECK: %[[SC:.*]] = linalg.generic {indexing_maps = [#[[Q]], #[[K]], #[[S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: %[[SCALE:.*]] = arith.constant 0.353553385 : f32
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[OFF:.*]] = arith.subi %c5, %c3 : index
+// CHECK: %[[MS:.*]] = linalg.generic {indexing_maps = [#[[ID4]], #[[MASK]], #[[ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[SC]], %{{.*}} : tensor<1x4x3x5xf32>, tensor<3x5xi1>)
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[M:.*]]: i1, %{{.*}}: f32):
+// CHECK: %[[Y:.*]] = arith.mulf %[[X]], %[[SCALE]]
+// CHECK: %[[Z:.*]] = arith.select %[[M]], %[[Y]], %[[NINF]]
+// CHECK: %[[I:.*]] = linalg.index 2 : index
+// CHECK: %[[J:.*]] = linalg.index 3 : index
+// CHECK: %[[L:.*]] = arith.addi %[[I]], %[[OFF]]
+// CHECK: %[[H:.*]] = arith.cmpi sgt, %[[J]], %[[L]]
+// CHECK: arith.select %[[H]], %[[NINF]], %[[Z]]
+// CHECK: %[[P:.*]] = linalg.softmax dimension(3) ins(%[[MS]] : tensor<1x4x3x5xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[Q]], #[[V]], #[[S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[P]], %{{.*}} : tensor<1x4x3x5xf32>, tensor<1x2x5x6xf32>)
+// CHECK-NOT: kiln.
+func.func @attention_gqa_mask_causal(%q: tensor<1x4x3x8xf32>, %k: tensor<1x2x5x8xf32>, %v: tensor<1x2x5x6xf32>, %m: tensor<3x5xi1>) -> tensor<1x4x3x6xf32> {
+  %r = kiln.attention %q, %k, %v mask %m causal : (tensor<1x4x3x8xf32>, tensor<1x2x5x8xf32>, tensor<1x2x5x6xf32>, tensor<3x5xi1>) -> tensor<1x4x3x6xf32>
+  return %r : tensor<1x4x3x6xf32>
+}
+
+// -----
+
+// A float mask is added (broadcast dims read index 0); an explicit scale;
+// f16 runs in f32 and truncates once.
+// CHECK-DAG: #[[FM:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, 0, 0, d3)>
+// CHECK-LABEL: func.func @attention_f16_float_mask
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.constant 2.500000e-01 : f32
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[FM]], #{{.*}}]
+// CHECK: arith.mulf
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.addf
+// CHECK-NOT: linalg.index
+// CHECK: linalg.softmax dimension(3)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @attention_f16_float_mask(%q: tensor<1x2x3x4xf16>, %k: tensor<1x2x3x4xf16>, %v: tensor<1x2x3x4xf16>, %m: tensor<1x1x1x3xf16>) -> tensor<1x2x3x4xf16> {
+  %r = kiln.attention %q, %k, %v mask %m scale = 0.25 : (tensor<1x2x3x4xf16>, tensor<1x2x3x4xf16>, tensor<1x2x3x4xf16>, tensor<1x1x1x3xf16>) -> tensor<1x2x3x4xf16>
+  return %r : tensor<1x2x3x4xf16>
+}
+
+// -----
+
+// Dynamic sequence lengths: the causal offset is Sk - Sq from tensor.dim.
+// CHECK-LABEL: func.func @attention_dynamic
+// CHECK: tensor.dim %{{.*}} : tensor<1x2x?x4xf32>
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<1x2x?x?xf32>
+// CHECK: arith.subi %{{.*}}, %{{.*}} : index
+// CHECK: linalg.index 3
+// CHECK: linalg.softmax
+func.func @attention_dynamic(%q: tensor<1x2x?x4xf32>, %k: tensor<1x2x?x4xf32>, %v: tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32> {
+  %r = kiln.attention %q, %k, %v causal : (tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>, tensor<1x2x?x4xf32>) -> tensor<1x2x?x4xf32>
+  return %r : tensor<1x2x?x4xf32>
+}
