@@ -2,19 +2,36 @@
 
 #include "kiln/InitAll.h"
 
+#include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
+#include "kiln/Target/CPU/Pipeline.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 void kiln::registerKilnDialects(mlir::DialectRegistry &registry) {
-  registry.insert<kiln::KilnDialect, mlir::func::FuncDialect>();
+  registry.insert<kiln::KilnDialect, mlir::func::FuncDialect,
+                  // What kiln lowers to on tensors.
+                  mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
+  // What the cpu target lowers through (bufferization, loops, LLVM), the
+  // interface models its passes need and the LLVM IR translation its JIT
+  // uses.
+  kiln::registerCPUTargetDialects(registry);
 }
 
 void kiln::registerKilnPasses() {
+  kiln::registerKilnConversionPasses();
   // The generic graph clean-ups Kiln's pipelines run between its own passes.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerInlinerPass();
   mlir::registerSymbolDCEPass();
+  // The upstream passes of the cpu pipeline, and the pipeline itself as
+  // `kiln-lower-to-llvm-cpu`.
+  kiln::registerCPUTargetPasses();
 }

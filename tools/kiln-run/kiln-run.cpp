@@ -46,7 +46,8 @@ static cl::OptionCategory runCategory("kiln-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
-    targetSpec("target", cl::desc("Where to run: ref (reference interpreter)"),
+    targetSpec("target", cl::desc("Where to run: ref (the reference interpreter) or cpu (JIT "
+                        "for this machine)"),
                cl::value_desc("target"), cl::init("ref"), cl::cat(runCategory));
 static cl::opt<std::string>
     functionName("function",

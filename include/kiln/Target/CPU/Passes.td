@@ -1,0 +1,52 @@
+//===- Passes.td - CPU target passes ------------------------*- tablegen -*-===//
+
+#ifndef KILN_TARGET_CPU_PASSES_TD
+#define KILN_TARGET_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def KilnCPUDecomposeAggregates
+    : Pass<"kiln-cpu-decompose-aggregates", "mlir::ModuleOp"> {
+  let summary = "Decompose aggregate linalg ops (linalg.softmax) into "
+                "structured ops";
+  let description = [{
+    convert-linalg-to-loops handles structured ops only; aggregate ops
+    (AggregatedOpInterface, e.g. linalg.softmax) are replaced by their
+    upstream decomposition first. An op that cannot be decomposed is an
+    error on that op.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
+  ];
+}
+
+def KilnCPUPrepareEntryPoints
+    : Pass<"kiln-cpu-prepare-entry-points", "mlir::ModuleOp"> {
+  let summary = "Mark public functions as C-callable entry points with "
+                "read-only inputs";
+  let description = [{
+    Puts `llvm.emit_c_interface` on every public function with a body (and
+    on any already marked), and `bufferization.writable = false` on its
+    tensor arguments, so compiled code never writes into the caller's
+    inputs. A tensor returned more than once is copied for each repeat:
+    buffer-results-to-out-params cannot give two out-parameters one buffer.
+  }];
+  let dependentDialects = [
+    "mlir::bufferization::BufferizationDialect", "mlir::linalg::LinalgDialect",
+    "mlir::LLVM::LLVMDialect", "mlir::tensor::TensorDialect"
+  ];
+}
+
+def KilnCPUCopyToLinalg : Pass<"kiln-cpu-copy-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Rewrite memref.copy between non-identity layouts into "
+                "linalg.copy";
+  let description = [{
+    The LLVM lowering turns such a memref.copy into a call to the MLIR
+    runtime library's memrefCopy; as a linalg.copy it becomes plain loops,
+    so the JIT and the emitted objects need no runtime library.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif // KILN_TARGET_CPU_PASSES_TD
