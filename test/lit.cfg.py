@@ -20,7 +20,7 @@ llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.kiln_tools_dir, config.llvm_tools_dir]
-tools = ["kiln-opt", "kiln-run"]
+tools = ["kiln-opt", "kiln-run", "kilnc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 # Kiln's tools first, then LLVM's (FileCheck, not, count, split-file).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

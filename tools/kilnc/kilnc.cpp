@@ -1,0 +1,193 @@
+//===- kilnc.cpp - The Kiln compiler driver -------------------------------===//
+//
+//   kilnc INPUT.mlir --target=cpu[:DESC] [-o OUT]
+//         [--emit=kiln|linalg|llvm-mlir|llvm-ir|asm|obj]
+//
+// Like the Toy tutorial's `-emit=`: each value stops the flow at one stage
+// and writes what it has. DESC is a name from targets/ (x86-64-avx2,
+// x86-64-avx512, aarch64-neon), a path to a .json description, or `host`
+// (the default). The tool only reads flags and calls the libraries.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Conversion/Passes.h"
+#include "kiln/InitAll.h"
+#include "kiln/Target/CPU/CPUCodegen.h"
+#include "kiln/Target/CPU/CPUTargetDescription.h"
+#include "kiln/Target/CPU/Pipeline.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+using namespace kiln;
+namespace cl = llvm::cl;
+
+namespace {
+enum class Emit { Kiln, Linalg, LLVMMLIR, LLVMIR, Asm, Obj };
+} // namespace
+
+static cl::OptionCategory kilncCategory("kilnc options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+                                      cl::Required, cl::cat(kilncCategory));
+static cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::cat(kilncCategory));
+static cl::opt<std::string>
+    targetSpec("target",
+               cl::desc("cpu[:DESC]; DESC is host (default), a name from "
+                        "targets/, or a .json file"),
+               cl::value_desc("target"), cl::init("cpu"),
+               cl::cat(kilncCategory));
+static cl::opt<Emit> emit(
+    "emit", cl::desc("What to write"), cl::init(Emit::Obj),
+    cl::values(clEnumValN(Emit::Kiln, "kiln", "the verified kiln graph"),
+               clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
+               clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "assembly for the target"),
+               clEnumValN(Emit::Obj, "obj", "an object file for the target")),
+    cl::cat(kilncCategory));
+
+static llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "kilnc");
+}
+
+/// Where CPU descriptions are looked up by name: $KILN_TARGETS_PATH
+/// (colon-separated), next to an installed kilnc, then the source tree.
+static std::vector<std::string> targetSearchDirs(const char *argv0) {
+  std::vector<std::string> dirs;
+  if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_TARGETS_PATH")) {
+    llvm::SmallVector<StringRef> parts;
+    StringRef(*env).split(parts, ':', -1, false);
+    for (StringRef p : parts)
+      dirs.push_back(p.str());
+  }
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&targetSearchDirs);
+  if (!exe.empty()) {
+    llvm::SmallString<256> installed(llvm::sys::path::parent_path(exe));
+    llvm::sys::path::append(installed, "..", "share", "kiln", "targets");
+    dirs.push_back(std::string(installed));
+  }
+  dirs.push_back(KILN_SOURCE_TARGETS_DIR);
+  return dirs;
+}
+
+static int compile(const char *argv0) {
+  // --target=cpu[:DESC]; the GPU and NPU kinds arrive with their backends.
+  auto [kind, descSpec] = StringRef(targetSpec).split(':');
+  if (kind != "cpu") {
+    error() << "unknown target kind '" << kind
+            << "' in --target=" << targetSpec
+            << "; kilnc supports cpu[:DESC] (gpu and npu come with their "
+               "backends)\n";
+    return 1;
+  }
+  llvm::Expected<CPUTargetDescription> description =
+      resolveCPUTargetDescription(descSpec, targetSearchDirs(argv0));
+  if (!description) {
+    error() << llvm::toString(description.takeError()) << "\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  registerKilnDialects(registry);
+  registerCPUTargetDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(inputFile, &message);
+  if (!buffer) {
+    error() << message << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  if (emit == Emit::Kiln) {
+    pm.addPass(createCanonicalizerPass());
+  } else if (emit == Emit::Linalg) {
+    pm.addPass(createConvertKilnToLinalg());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  } else {
+    buildCPULoweringPipeline(pm);
+  }
+  if (failed(pm.run(*module)))
+    return 1;
+
+  bool binary = emit == Emit::Obj;
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputFile, &message);
+  if (!out) {
+    error() << message << "\n";
+    return 1;
+  }
+  if (binary && outputFile == "-" && llvm::sys::Process::StandardOutIsDisplayed()) {
+    error() << "not writing an object file to a terminal; give -o FILE\n";
+    return 1;
+  }
+
+  if (emit == Emit::Kiln || emit == Emit::Linalg || emit == Emit::LLVMMLIR) {
+    module->print(out->os());
+    out->keep();
+    return 0;
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createCPUTargetMachine(*description);
+  if (!machine) {
+    error() << llvm::toString(machine.takeError()) << "\n";
+    return 1;
+  }
+  llvm::LLVMContext llvmContext;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToOptimizedLLVMIR(*module, llvmContext, **machine);
+  if (!llvmModule) {
+    error() << llvm::toString(llvmModule.takeError()) << "\n";
+    return 1;
+  }
+  if (emit == Emit::LLVMIR) {
+    (*llvmModule)->print(out->os(), nullptr);
+  } else if (llvm::Error e = emitCPUFile(
+                 **llvmModule, **machine,
+                 emit == Emit::Asm ? CPUFileKind::Assembly : CPUFileKind::Object,
+                 out->os())) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  out->keep();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions(kilncCategory);
+  cl::ParseCommandLineOptions(argc, argv, "kilnc: the Kiln compiler\n");
+  return compile(argv[0]);
+}
