@@ -29,7 +29,7 @@ std::string parseError(const std::string &json) {
 const char *kValid = R"json({
   "kind": "cpu", "name": "t", "triple": "x86_64-unknown-linux-gnu",
   "cpu": "haswell", "features": ["avx2", "fma"], "vector_bits": 256,
-  "fma_units_per_core": 2, "cores": 4, "frequency_ghz": 3.0,
+  "vector_registers": 16, "fma_units_per_core": 2, "fma_latency_cycles": 4, "cores": 4, "frequency_ghz": 3.0,
   "caches": [
     {"level": 1, "size_bytes": 32768, "line_bytes": 64, "shared_by_cores": 1},
     {"level": 2, "size_bytes": 262144, "line_bytes": 64, "shared_by_cores": 1}
@@ -52,6 +52,8 @@ TEST(CPUTargetDescription, ParsesAValidDescription) {
   ASSERT_TRUE(bool(d)) << llvm::toString(d.takeError());
   EXPECT_EQ(d->name, "t");
   EXPECT_EQ(d->vectorBits, 256);
+  EXPECT_EQ(d->vectorRegisters, 16);
+  EXPECT_EQ(d->fmaLatencyCycles, 4);
   EXPECT_EQ(d->f32Lanes(), 8);
   EXPECT_TRUE(d->hasFeature("fma"));
   EXPECT_FALSE(d->hasFeature("avx512f"));
@@ -97,6 +99,8 @@ TEST(CPUTargetDescription, HostDetectionIsUsable) {
   EXPECT_GE(host.cores, 1);
   EXPECT_TRUE(host.vectorBits == 128 || host.vectorBits == 256 ||
               host.vectorBits == 512);
+  EXPECT_TRUE(host.vectorRegisters == 16 || host.vectorRegisters == 32);
+  EXPECT_GT(host.fmaLatencyCycles, 0);
   EXPECT_FALSE(host.triple.empty());
   // The detected description is itself a valid description, except where
   // detection could not know the clock.
@@ -112,6 +116,9 @@ TEST(CPUTargetDescription, HostDetectionIsUsable) {
 TEST(CPUTargetDescription, ErrorsNameTheField) {
   EXPECT_NE(parseError(edited("\"vector_bits\": 256,", "")).find(
                 "test.json: vector_bits is missing"),
+            std::string::npos);
+  EXPECT_NE(parseError(edited("\"fma_latency_cycles\": 4,", ""))
+                .find("test.json: fma_latency_cycles is missing"),
             std::string::npos);
   EXPECT_NE(parseError(edited("\"cores\": 4", "\"cores\": 0"))
                 .find("cores must be a positive integer, got 0"),

@@ -13,7 +13,9 @@
 //     "cpu": "haswell",                          LLVM CPU name
 //     "features": ["avx2", "fma"],               LLVM feature names
 //     "vector_bits": 256,                        widest SIMD register
+//     "vector_registers": 16,                    architectural SIMD registers
 //     "fma_units_per_core": 2,                   vector FMA pipes per core
+//     "fma_latency_cycles": 4,                   FMA result latency
 //     "cores": 8,
 //     "frequency_ghz": 3.0,                      sustained all-core clock
 //     "caches": [ {"level": 1, "size_bytes": 32768, "line_bytes": 64,
@@ -51,7 +53,11 @@ struct CPUTargetDescription {
   std::string cpu;
   std::vector<std::string> features;
   int vectorBits = 0;
+  int vectorRegisters = 0;
   int fmaUnitsPerCore = 0;
+  /// Independent FMA chains needed to keep the pipes busy is
+  /// fmaLatencyCycles * fmaUnitsPerCore (register tiles size from it).
+  int fmaLatencyCycles = 0;
   int cores = 0;
   double frequencyGHz = 0;
   /// Data or unified caches, ordered by level.

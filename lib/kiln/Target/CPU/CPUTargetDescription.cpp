@@ -155,7 +155,8 @@ kiln::parseCPUTargetDescription(StringRef text, StringRef sourceName) {
 
   static constexpr StringRef topKeys[] = {
       "kind",  "name",          "triple", "cpu",    "features",
-      "vector_bits", "fma_units_per_core", "cores", "frequency_ghz",
+      "vector_bits", "vector_registers", "fma_units_per_core",
+      "fma_latency_cycles", "cores", "frequency_ghz",
       "caches", "dram_bandwidth_gbps"};
   read.rejectUnknownKeys(*root, "", topKeys);
 
@@ -189,8 +190,12 @@ kiln::parseCPUTargetDescription(StringRef text, StringRef sourceName) {
   if (read.ok() && d.vectorBits % 32 != 0)
     read.fail("vector_bits", "must be a multiple of 32, got " +
                                  Twine(d.vectorBits));
+  d.vectorRegisters =
+      read.positiveInt(*root, "vector_registers", "vector_registers");
   d.fmaUnitsPerCore =
       read.positiveInt(*root, "fma_units_per_core", "fma_units_per_core");
+  d.fmaLatencyCycles =
+      read.positiveInt(*root, "fma_latency_cycles", "fma_latency_cycles");
   d.cores = read.positiveInt(*root, "cores", "cores");
   d.frequencyGHz = read.positiveNumber(*root, "frequency_ghz", "frequency_ghz");
   if (root->get("dram_bandwidth_gbps"))
@@ -353,10 +358,14 @@ CPUTargetDescription kiln::detectHostCPU() {
     d.vectorBits = 256;
   else
     d.vectorBits = 128; // SSE2 on x86-64, NEON on AArch64.
-  // Not observable from software: two vector FMA pipes per core is what
-  // current x86-64 and Arm server cores have. A JSON description states it
-  // exactly where that is wrong.
+  // x86-64 has 32 vector registers with AVX-512, 16 before; AArch64 has 32.
+  d.vectorRegisters =
+      (triple.isAArch64() || d.hasFeature("avx512f")) ? 32 : 16;
+  // Not observable from software: two vector FMA pipes per core with a
+  // 4-cycle latency is what current x86-64 and Arm server cores have. A JSON
+  // description states them exactly where that is wrong.
   d.fmaUnitsPerCore = 2;
+  d.fmaLatencyCycles = 4;
   int physical = llvm::get_physical_cores();
   d.cores = physical > 0 ? physical
                          : std::max(1u, std::thread::hardware_concurrency());
@@ -382,7 +391,9 @@ std::string kiln::toJSON(const CPUTargetDescription &d) {
                     {"cpu", d.cpu},
                     {"features", std::move(features)},
                     {"vector_bits", d.vectorBits},
+                    {"vector_registers", d.vectorRegisters},
                     {"fma_units_per_core", d.fmaUnitsPerCore},
+                    {"fma_latency_cycles", d.fmaLatencyCycles},
                     {"cores", d.cores},
                     {"frequency_ghz", d.frequencyGHz},
                     {"caches", std::move(caches)},
