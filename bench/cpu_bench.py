@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Kiln's CPU benchmarks against the peers on this machine, as ratios from one run.
+
+    /usr/bin/python3 bench/cpu_bench.py [--build build] [--quick]
+
+Prints one table: SGEMM (256, 512, 1024, 2048 and the transformer shapes
+128x768x3072, 128x3072x768) against OpenBLAS, and the GPT-2 block and BERT
+layer at d=768, seq=128, batch 1 against PyTorch CPU, each at 1 and 2
+threads, with Kiln's GFLOP/s as a fraction of the FMA peak measured in the
+same run (bench/fma_peak.c). "speedup" is peer time / Kiln time (above 1:
+Kiln is faster). Needs bench/setup.sh (OpenBLAS, PyTorch) and a Kiln build.
+
+Kiln times come from `kiln-run --target=cpu --benchmark=N` (the JIT-compiled
+function, after a warm-up run); peers are timed in-process the same way
+(median of N after a warm-up).
+"""
+import argparse
+import ctypes
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+SGEMM_SHAPES = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
+                (2048, 2048, 2048), (128, 3072, 768), (128, 768, 3072)]  # M, N, K
+LAYER_SIZES = dict(d_model=768, heads=12, seq=128, padded=32)
+
+
+def run(cmd, env=None):
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        sys.exit("command failed: %s\n%s%s" % (" ".join(cmd), out.stdout, out.stderr))
+    return out.stdout
+
+
+def fma_peak(work, threads):
+    exe = os.path.join(work, "fma_peak")
+    if not os.path.exists(exe):
+        run(["clang-22", "-O3", "-march=native", "-pthread",
+             os.path.join(REPO, "bench", "fma_peak.c"), "-o", exe])
+    return float(re.search(r"fma_peak_gflops ([0-9.]+)", run([exe, str(threads)])).group(1))
+
+
+def kiln_median_ms(build, mlir, inputs, runs):
+    cmd = [os.path.join(build, "bin", "kiln-run"), mlir, "--target=cpu",
+           "--benchmark=%d" % runs]
+    cmd += ["--input=" + i for i in inputs] if inputs else ["--random-inputs"]
+    return float(re.search(r"median ([0-9.]+) ms", run(cmd)).group(1))
+
+
+def sgemm_ir(m, n, k):
+    return ("func.func @sgemm(%%a: tensor<%dx%dxf32>, %%b: tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {\n"
+            "  %%c = kiln.matmul %%a, %%b : tensor<%dx%dxf32>, tensor<%dx%dxf32> -> tensor<%dx%dxf32>\n"
+            "  return %%c : tensor<%dx%dxf32>\n}\n") % (m, k, k, n, m, n, m, k, k, n, m, n, m, n)
+
+
+def timed_median_ms(fn, runs):
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+# ---- peers, each measured in a child process so thread settings stick ---- #
+
+def openblas_child(m, n, k, threads, runs):
+    import numpy as np
+    lib = None
+    for name in ("libopenblas.so.0", "libopenblas.so"):
+        try:
+            lib = ctypes.CDLL(name)
+            break
+        except OSError:
+            pass
+    if lib is None:
+        sys.exit("OpenBLAS not found: run bench/setup.sh")
+    lib.openblas_set_num_threads(threads)
+    a = np.random.rand(m, k).astype(np.float32)
+    b = np.random.rand(k, n).astype(np.float32)
+    c = np.zeros((m, n), np.float32)
+    ptr = lambda x: x.ctypes.data_as(ctypes.c_void_p)
+    # cblas_sgemm(RowMajor=101, NoTrans=111, NoTrans, M, N, K, 1, A, K, B, N, 0, C, N)
+    lib.cblas_sgemm.argtypes = [ctypes.c_int] * 3 + [ctypes.c_int] * 3 + [
+        ctypes.c_float, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
+        ctypes.c_float, ctypes.c_void_p, ctypes.c_int]
+    call = lambda: lib.cblas_sgemm(101, 111, 111, m, n, k, 1.0, ptr(a), k, ptr(b), n, 0.0, ptr(c), n)
+    return timed_median_ms(call, runs)
+
+
+def torch_child(block, threads, runs):
+    import torch
+    torch.set_num_threads(threads)
+    sys.path.insert(0, os.path.join(REPO, "test", "examples"))
+    import gen_examples as g
+    g.set_sizes(**LAYER_SIZES)
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(1, g.SEQ, g.D_MODEL, generator=gen)
+    with torch.no_grad():
+        if block == "gpt2_block":
+            p = {q.name: q.tensor for q in g.make_gpt2_params(gen)}
+            call = lambda: g.gpt2_block(x, p)
+        else:
+            p = {q.name: q.tensor for q in g.make_bert_params(gen)}
+            mask = torch.ones(1, g.SEQ, dtype=torch.int64)
+            call = lambda: g.bert_layer(x, mask, p)
+        return timed_median_ms(call, runs)
+
+
+def child_ms(kind, threads, *args):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = run([sys.executable, __file__, "--child", json.dumps([kind, threads] + list(args))], env=env)
+    return float(out.strip())
+
+
+def layer_flops(block):
+    d, s = LAYER_SIZES["d_model"], LAYER_SIZES["seq"]
+    proj = 2 * s * d * (4 * d) + 2 * s * d * (4 * d) * 2  # qkv+out (4d^2), MLP (8d^2)
+    attn = 2 * 2 * s * s * d  # q.k^T and p.v
+    return proj + attn
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--quick", action="store_true", help="skip 2048^3 and use fewer runs")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, threads, *rest = json.loads(args.child)
+        if kind == "openblas":
+            m, n, k, runs = rest
+            print(openblas_child(m, n, k, threads, runs))
+        else:
+            block, runs = rest
+            print(torch_child(block, threads, runs))
+        return
+
+    work = tempfile.mkdtemp(prefix="kiln-bench-")
+    peaks = {t: fma_peak(work, t) for t in (1, 2)}
+    print("FMA peak (f32): %.1f GFLOP/s on 1 thread, %.1f on 2" % (peaks[1], peaks[2]))
+    print("Kiln's CPU code is single-threaded so far: its 2-thread row repeats the 1-thread run.")
+    rows = []
+    for (m, n, k) in SGEMM_SHAPES:
+        if args.quick and m == 2048:
+            continue
+        path = os.path.join(work, "sgemm_%dx%dx%d.mlir" % (m, n, k))
+        with open(path, "w") as f:
+            f.write(sgemm_ir(m, n, k))
+        flops = 2.0 * m * n * k
+        runs = 1 if flops > 4e9 else 3
+        kiln = kiln_median_ms(args.build, path, None, runs)
+        for t in (1, 2):
+            peer = child_ms("openblas", t, m, n, k, 5 if args.quick else 10)
+            rows.append(("sgemm %dx%dx%d" % (m, n, k), "OpenBLAS", t, kiln, peer, flops))
+
+    gen = os.path.join(work, "models")
+    run(["/usr/bin/python3", os.path.join(REPO, "test", "examples", "gen_examples.py"), "--root", gen,
+         "--d-model", str(LAYER_SIZES["d_model"]), "--heads", str(LAYER_SIZES["heads"]),
+         "--seq", str(LAYER_SIZES["seq"]), "--padded", str(LAYER_SIZES["padded"])])
+    ex = os.path.join(gen, "examples")
+    inputs = {"gpt2_block": [os.path.join(ex, "data", "gpt2_block", "input_0.npy")],
+              "bert_layer": [os.path.join(ex, "data", "bert_layer", "input_%d.npy" % i) for i in (0, 1)]}
+    for block in ("gpt2_block", "bert_layer"):
+        kiln = kiln_median_ms(args.build, os.path.join(ex, block + ".mlir"), inputs[block], 3)
+        for t in (1, 2):
+            peer = child_ms("torch", t, block, 10)
+            rows.append(("%s d=768 seq=128" % block, "PyTorch", t, kiln, peer, layer_flops(block)))
+    print("ONNX Runtime: not measured yet (the onnxruntime-node harness is still to come).")
+
+    print()
+    print("| case | peer | threads | Kiln ms | peer ms | speedup (peer/Kiln) | Kiln GFLOP/s | Kiln % of peak |")
+    print("|---|---|---|---|---|---|---|---|")
+    for case, peer_name, t, kiln, peer, flops in rows:
+        gflops = flops / (kiln * 1e-3) / 1e9
+        print("| %s | %s | %d | %.2f | %.2f | %.3fx | %.2f | %.2f%% |"
+              % (case, peer_name, t, kiln, peer, peer / kiln, gflops, 100 * gflops / peaks[t]))
+
+
+if __name__ == "__main__":
+    main()

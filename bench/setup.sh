@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# What bench/cpu_bench.py needs beyond the build: OpenBLAS and PyTorch from
+# Debian, and a Kiln build (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""; if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  libopenblas0 python3-numpy python3-torch >/dev/null
+bash scripts/setup.sh kiln-run
