@@ -5,10 +5,12 @@
 
 Prints one table: SGEMM (256, 512, 1024, 2048 and the transformer shapes
 128x768x3072, 128x3072x768) against OpenBLAS, and the GPT-2 block and BERT
-layer at d=768, seq=128, batch 1 against PyTorch CPU, each at 1 and 2
+layer at d=768, seq=128, batch 1 against PyTorch CPU and ONNX Runtime (CPU,
+through onnxruntime-node on the same blocks exported to ONNX), each at 1 and 2
 threads, with Kiln's GFLOP/s as a fraction of the FMA peak measured in the
 same run (bench/fma_peak.c). "speedup" is peer time / Kiln time (above 1:
-Kiln is faster). Needs bench/setup.sh (OpenBLAS, PyTorch) and a Kiln build.
+Kiln is faster). Needs bench/setup.sh (OpenBLAS, PyTorch, ONNX Runtime) and
+a Kiln build.
 
 Kiln times come from `kiln-run --target=cpu --benchmark=N` (the JIT-compiled
 function, after a warm-up run); peers are timed in-process the same way
@@ -114,6 +116,48 @@ def torch_child(block, threads, runs):
         return timed_median_ms(call, runs)
 
 
+def export_onnx_child(block, path):
+    """Exports the same PyTorch block the torch column times to ONNX."""
+    import torch
+    sys.path.insert(0, os.path.join(REPO, "test", "examples"))
+    import gen_examples as g
+    g.set_sizes(**LAYER_SIZES)
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(1, g.SEQ, g.D_MODEL, generator=gen)
+    if block == "gpt2_block":
+        p = {q.name: q.tensor for q in g.make_gpt2_params(gen)}
+        module, inputs, names = (lambda x: g.gpt2_block(x, p)), (x,), ["x"]
+    else:
+        p = {q.name: q.tensor for q in g.make_bert_params(gen)}
+        mask = torch.ones(1, g.SEQ, dtype=torch.int64)
+        module, inputs, names = (lambda x, m: g.bert_layer(x, m, p)), (x, mask), ["x", "mask"]
+
+    class Block(torch.nn.Module):
+        def forward(self, *args):
+            return module(*args)
+
+    torch.onnx.export(Block(), inputs, path, opset_version=17, input_names=names,
+                      output_names=["y"])
+    return 0.0
+
+
+def ort_ms(work, block, threads, runs):
+    """ONNX Runtime (onnxruntime-node, CPU) on the exported block, or None."""
+    node_modules = os.path.join(REPO, "bench", "node_modules", "onnxruntime-node")
+    if not os.path.isdir(node_modules):
+        return None
+    path = os.path.join(work, block + ".onnx")
+    if not os.path.exists(path):
+        run([sys.executable, __file__, "--child", json.dumps(["onnx", 1, block, path])])
+    seq, d = LAYER_SIZES["seq"], LAYER_SIZES["d_model"]
+    specs = [{"name": "x", "dtype": "float32", "shape": [1, seq, d]}]
+    if block == "bert_layer":
+        specs.append({"name": "mask", "dtype": "int64", "shape": [1, seq]})
+    out = run(["node", os.path.join(REPO, "bench", "ort_bench.js"), path, str(threads),
+               str(runs), json.dumps(specs)])
+    return float(out.strip())
+
+
 def child_ms(kind, threads, *args):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
     out = run([sys.executable, __file__, "--child", json.dumps([kind, threads] + list(args))], env=env)
@@ -138,6 +182,8 @@ def main():
         if kind == "openblas":
             m, n, k, runs = rest
             print(openblas_child(m, n, k, threads, runs))
+        elif kind == "onnx":
+            print(export_onnx_child(*rest))
         else:
             block, runs = rest
             print(torch_child(block, threads, runs))
@@ -173,7 +219,12 @@ def main():
         for t in (1, 2):
             peer = child_ms("torch", t, block, 10)
             rows.append(("%s d=768 seq=128" % block, "PyTorch", t, kiln, peer, layer_flops(block)))
-    print("ONNX Runtime: not measured yet (the onnxruntime-node harness is still to come).")
+            ort = ort_ms(work, block, t, 10)
+            if ort is None:
+                print("ONNX Runtime: not installed (bash bench/setup.sh); column skipped")
+            else:
+                rows.append(("%s d=768 seq=128" % block, "ONNX Runtime", t, kiln, ort,
+                             layer_flops(block)))
 
     print()
     print("| case | peer | threads | Kiln ms | peer ms | speedup (peer/Kiln) | Kiln GFLOP/s | Kiln % of peak |")
