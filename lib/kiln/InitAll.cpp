@@ -4,6 +4,7 @@
 
 #include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
+#include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/Target/CPU/Pipeline.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,6 +27,8 @@ void kiln::registerKilnDialects(mlir::DialectRegistry &registry) {
 
 void kiln::registerKilnPasses() {
   kiln::registerKilnConversionPasses();
+  // kiln-select-schedules: the cost models' decisions as attributes.
+  kiln::registerKilnGraphPasses();
   // The generic graph clean-ups Kiln's pipelines run between its own passes.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

@@ -1245,6 +1245,57 @@ LogicalResult checkSupported(Operation *op) {
 // The conversion pattern and pass
 //===----------------------------------------------------------------------===//
 
+/// Copies kiln.schedule and kiln.predicted_time_us (docs/schedules.md) from
+/// a kiln op onto the root linalg op of its lowering, so that the tiling
+/// pass finds them: the op that defines `result`, looking through the
+/// tensor reshapes and casts that follow it (expand_shape after a flattened
+/// matmul, the keepdims expand after a reduction, element type
+/// conversions are linalg ops themselves and count as the root only when
+/// nothing else is).
+static void propagateSchedule(Operation *op, Value result) {
+  Attribute schedule = op->getAttr("kiln.schedule");
+  Attribute time = op->getAttr("kiln.predicted_time_us");
+  if (!schedule && !time)
+    return;
+  Operation *root = result.getDefiningOp();
+  Operation *fallback = nullptr;
+  while (root) {
+    if (isa<linalg::SoftmaxOp>(root))
+      break;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(root)) {
+      // A generic that only converts the element type of the root's result
+      // (f16 matmul accumulating in f32) is not the root.
+      bool onlyConverts =
+          isa<linalg::GenericOp>(root) && linalgOp.getNumDpsInputs() == 1 &&
+          root->getOperand(0).getDefiningOp<linalg::LinalgOp>() &&
+          llvm::all_of(cast<linalg::GenericOp>(root).getBody()->without_terminator(),
+                       [](Operation &o) {
+                         return isa<arith::ExtFOp, arith::TruncFOp,
+                                    arith::ExtSIOp, arith::TruncIOp>(o);
+                       });
+      if (!onlyConverts)
+        break;
+      fallback = fallback ? fallback : root;
+      root = root->getOperand(0).getDefiningOp();
+      continue;
+    }
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+            root)) {
+      root = root->getOperand(0).getDefiningOp();
+      continue;
+    }
+    root = nullptr;
+  }
+  if (!root)
+    root = fallback;
+  if (!root)
+    return;
+  if (schedule)
+    root->setAttr("kiln.schedule", schedule);
+  if (time)
+    root->setAttr("kiln.predicted_time_us", time);
+}
+
 /// Lowers any kiln op; the adaptor operands replace the op's operands.
 struct LowerKilnOp : ConversionPattern {
   explicit LowerKilnOp(MLIRContext *ctx)
@@ -1396,6 +1447,7 @@ struct LowerKilnOp : ConversionPattern {
             .Default([](Operation *) { return Value(); });
     if (!result)
       return rewriter.notifyMatchFailure(op, "no lowering for this kiln op");
+    propagateSchedule(op, result);
     rewriter.replaceOp(op, result);
     return success();
   }

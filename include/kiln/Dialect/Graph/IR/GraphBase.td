@@ -23,7 +23,10 @@ def Kiln_Dialect : Dialect {
     operands and attributes; the printed result type is checked against it.
   }];
   let hasConstantMaterializer = 1;
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
+  // Verifies the discardable `kiln.schedule` / `kiln.predicted_time_us`
+  // attributes against the op that carries them.
+  let hasOperationAttrVerify = 1;
 }
 
 class Kiln_Op<string mnemonic, list<Trait> traits = []>
