@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -15,6 +16,11 @@ config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
 
 config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
 config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "examples")))
+# test/Runtime compiles C programs against kiln_runtime.h and
+# libkiln_runtime.so with the C compiler kilnc --emit=lib links with.
+config.substitutions.append(("%kiln_include", os.path.join(config.kiln_src_root, "include")))
+config.substitutions.append(("%kiln_libdir", os.path.join(config.kiln_obj_root, "lib")))
+config.substitutions.append(("%cc", shutil.which("clang-22") or shutil.which("clang") or shutil.which("cc") or "cc"))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

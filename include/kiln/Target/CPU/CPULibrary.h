@@ -1,0 +1,73 @@
+//===- CPULibrary.h - Shared libraries for the runtime C API ----*- C++ -*-===//
+//
+// `kilnc --emit=lib`: the object of the CPU lowering plus the metadata
+// kiln_runtime.h reads, linked into a shared library with the system's C
+// compiler driver, and a C header for it. The format is described in
+// docs/architecture.md, "Runtime C API and --emit=lib".
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_TARGET_CPU_CPULIBRARY_H
+#define KILN_TARGET_CPU_CPULIBRARY_H
+
+#include "kiln/Support/DType.h"
+#include "kiln/Target/CPU/CPUTargetDescription.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace llvm {
+class Module;
+} // namespace llvm
+
+namespace kiln {
+
+struct LibraryTensor {
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+/// One exported function: `_mlir_ciface_<name>(inputs..., outputs...)`.
+struct LibraryEntryPoint {
+  std::string name;
+  std::vector<LibraryTensor> inputs, outputs;
+};
+
+/// The entry points of a kiln-level module (before lowering): its public
+/// functions with a body, in order. Errors (dynamic shapes, unsupported
+/// element types, names the symbol table of a library cannot carry) are
+/// MLIR diagnostics on the function.
+mlir::FailureOr<std::vector<LibraryEntryPoint>>
+collectLibraryEntryPoints(mlir::ModuleOp module);
+
+/// Adds the runtime metadata to the optimized LLVM module: `kiln_functions`,
+/// and per entry point `kiln_signature_<fn>` and `kiln_invoke_<fn>`.
+llvm::Error addLibraryMetadata(llvm::Module &module,
+                               llvm::ArrayRef<LibraryEntryPoint> entryPoints);
+
+/// The C compiler driver that links libraries for `description`: $KILN_CC,
+/// else clang-22, clang or cc on PATH. Refuses descriptions whose triple is
+/// not the host's architecture and OS (cross targets: link the --emit=obj
+/// object with a cross toolchain).
+llvm::Expected<std::string>
+findLibraryLinker(const CPUTargetDescription &description);
+
+/// Links `objectPath` into the shared library `outputPath` with `linker`
+/// (`-shared -Wl,-z,defs -lm`: every symbol must resolve in libc or libm).
+llvm::Error linkSharedLibrary(llvm::StringRef linker,
+                              llvm::StringRef objectPath,
+                              llvm::StringRef outputPath);
+
+/// The C header for the library (`libraryName` is mentioned in comments).
+std::string
+generateLibraryHeader(llvm::ArrayRef<LibraryEntryPoint> entryPoints,
+                      llvm::StringRef libraryName, llvm::StringRef guard);
+
+} // namespace kiln
+
+#endif // KILN_TARGET_CPU_CPULIBRARY_H

@@ -1,0 +1,324 @@
+//===- CPULibrary.cpp - Shared libraries for the runtime C API ------------===//
+//
+// The metadata kiln_runtime.h reads (docs/architecture.md, "Runtime C API
+// and --emit=lib"):
+//
+//   const char kiln_functions[] = "kiln1\n<fn>\n<fn>\n...";
+//   const char kiln_signature_<fn>[] =
+//       "kiln1 in <dtype> <rank> <dims>... out <dtype> <rank> <dims>...";
+//   void kiln_invoke_<fn>(void **descriptors);   // -> _mlir_ciface_<fn>
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Target/CPU/CPULibrary.h"
+#include "kiln/Interpreter/Interpreter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringExtras.h"
+#include <set>
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace kiln;
+using namespace mlir;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// A C identifier: the symbol names and the header need one.
+static bool isIdentifier(StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+FailureOr<std::vector<LibraryEntryPoint>>
+kiln::collectLibraryEntryPoints(ModuleOp module) {
+  std::vector<LibraryEntryPoint> entryPoints;
+  bool ok = true;
+  for (auto function : module.getOps<func::FuncOp>()) {
+    if (function.isExternal() || !function.isPublic())
+      continue;
+    LibraryEntryPoint entry;
+    entry.name = function.getSymName().str();
+    if (!isIdentifier(entry.name)) {
+      function.emitError("kilnc --emit=lib exports functions whose names are "
+                         "C identifiers ([A-Za-z_][A-Za-z0-9_]*), not @")
+          << entry.name << "; rename it or make it private";
+      ok = false;
+      continue;
+    }
+    auto convert = [&](Type type, const std::string &what,
+                       std::vector<LibraryTensor> &into) {
+      auto tensorType = dyn_cast<RankedTensorType>(type);
+      std::optional<DType> dtype =
+          tensorType ? dtypeOf(tensorType.getElementType()) : std::nullopt;
+      if (!tensorType || !tensorType.hasStaticShape() || !dtype) {
+        function.emitError("kilnc --emit=lib needs statically shaped tensors "
+                           "of f32 f16 bf16 i64 i32 i8 or i1: ")
+            << what << " is " << type;
+        return false;
+      }
+      into.push_back({*dtype, std::vector<int64_t>(tensorType.getShape().begin(),
+                                                   tensorType.getShape().end())});
+      return true;
+    };
+    for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
+      ok &= convert(type, "argument " + std::to_string(i), entry.inputs);
+    for (auto [i, type] : llvm::enumerate(function.getResultTypes()))
+      ok &= convert(type, "result " + std::to_string(i), entry.outputs);
+    entryPoints.push_back(std::move(entry));
+  }
+  if (!ok)
+    return failure();
+  if (entryPoints.empty()) {
+    module.emitError("kilnc --emit=lib: the module has no public function "
+                     "with a body to export");
+    return failure();
+  }
+  return entryPoints;
+}
+
+static void addString(llvm::Module &module, StringRef name, StringRef value) {
+  llvm::Constant *init =
+      llvm::ConstantDataArray::getString(module.getContext(), value, true);
+  auto *global = new llvm::GlobalVariable(module, init->getType(), true,
+                                          llvm::GlobalValue::ExternalLinkage,
+                                          init, name);
+  global->setAlignment(llvm::Align(1));
+}
+
+llvm::Error kiln::addLibraryMetadata(llvm::Module &module,
+                                     ArrayRef<LibraryEntryPoint> entryPoints) {
+  llvm::LLVMContext &ctx = module.getContext();
+  std::string list = "kiln1\n";
+  for (const LibraryEntryPoint &entry : entryPoints) {
+    list += entry.name + "\n";
+    std::string signature = "kiln1";
+    auto append = [&](const char *kind, const LibraryTensor &t) {
+      signature += std::string(" ") + kind + " " + dtypeName(t.dtype) + " " +
+                   std::to_string(t.shape.size());
+      for (int64_t d : t.shape)
+        signature += " " + std::to_string(d);
+    };
+    for (const LibraryTensor &t : entry.inputs)
+      append("in", t);
+    for (const LibraryTensor &t : entry.outputs)
+      append("out", t);
+    addString(module, "kiln_signature_" + entry.name, signature);
+
+    // kiln_invoke_<fn>(void **args): _mlir_ciface_<fn>(args[0], ...).
+    std::string cifaceName = "_mlir_ciface_" + entry.name;
+    llvm::Function *ciface = module.getFunction(cifaceName);
+    size_t numArgs = entry.inputs.size() + entry.outputs.size();
+    if (!ciface || ciface->isDeclaration())
+      return makeError("the lowered module has no " + cifaceName);
+    if (ciface->arg_size() != numArgs || !ciface->getReturnType()->isVoidTy() ||
+        !llvm::all_of(ciface->args(), [](llvm::Argument &a) {
+          return a.getType()->isPointerTy();
+        }))
+      return makeError(cifaceName + " does not take one memref descriptor "
+                                    "pointer per input and output");
+    auto *ptr = llvm::PointerType::getUnqual(ctx);
+    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
+    llvm::Function *invoke =
+        llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
+                               "kiln_invoke_" + entry.name, module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
+    llvm::SmallVector<llvm::Value *> args;
+    for (size_t i = 0; i < numArgs; ++i) {
+      llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptr, invoke->getArg(0), i);
+      args.push_back(b.CreateLoad(ptr, slot));
+    }
+    b.CreateCall(ciface, args);
+    b.CreateRetVoid();
+  }
+  addString(module, "kiln_functions", list);
+
+  // Export the C interface and the metadata only: the other definitions
+  // (`<fn>` with expanded descriptors, private helpers) stay inside the
+  // library, so they neither clash with an application's symbols (a
+  // function named `main`) nor get interposed.
+  auto exported = [](StringRef name) {
+    return name.starts_with("_mlir_ciface_") || name.starts_with("kiln_");
+  };
+  for (llvm::GlobalValue &value : module.global_values())
+    if (!value.isDeclaration() && !value.hasLocalLinkage() &&
+        !exported(value.getName()))
+      value.setVisibility(llvm::GlobalValue::HiddenVisibility);
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::string>
+kiln::findLibraryLinker(const CPUTargetDescription &description) {
+  llvm::Triple target(description.triple);
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  if (target.getArch() != host.getArch() || target.getOS() != host.getOS())
+    return makeError("--emit=lib links with this machine's C compiler, which "
+                     "targets '" + host.str() + "', not '" + description.triple +
+                     "' (CPU description '" + description.name +
+                     "'); write an object with --emit=obj and link it with a "
+                     "cross toolchain");
+  if (std::optional<std::string> cc = llvm::sys::Process::GetEnv("KILN_CC")) {
+    llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(*cc);
+    if (path && llvm::sys::fs::can_execute(*path))
+      return *path;
+    return makeError("KILN_CC names '" + *cc +
+                     "', which is not an executable program");
+  }
+  for (const char *name : {"clang-22", "clang", "cc"})
+    if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(name))
+      return *path;
+  return makeError("--emit=lib needs a C compiler driver to link the shared "
+                   "library: none of clang-22, clang or cc is on PATH (or set "
+                   "KILN_CC)");
+}
+
+llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
+                                    StringRef outputPath) {
+  llvm::SmallVector<StringRef> args = {linker,       "-shared", "-o",
+                                       outputPath,   objectPath, "-Wl,-z,defs",
+                                       "-lm"};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    std::string command;
+    for (StringRef a : args)
+      command += (command.empty() ? "" : " ") + a.str();
+    return makeError("linking the shared library failed" +
+                     (message.empty() ? " (exit code " + std::to_string(rc) + ")"
+                                      : ": " + message) +
+                     "; command: " + command);
+  }
+  return llvm::Error::success();
+}
+
+static const char *cTypeOf(DType dtype) {
+  switch (dtype) {
+  case DType::F32: return "float";
+  case DType::F16:
+  case DType::BF16: return "uint16_t";
+  case DType::I64: return "int64_t";
+  case DType::I32: return "int32_t";
+  case DType::I8: return "int8_t";
+  case DType::I1:
+  case DType::U8: return "uint8_t";
+  case DType::F64: return "double";
+  }
+  return "void";
+}
+
+static std::string typeString(const LibraryTensor &t) {
+  std::string s;
+  for (int64_t d : t.shape)
+    s += std::to_string(d) + "x";
+  return s + dtypeName(t.dtype);
+}
+
+std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
+                                        StringRef libraryName, StringRef guard) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "/* " << libraryName << ": written by kilnc --emit=lib; do not edit.\n"
+     << " *\n"
+     << " * Two ways to call the functions of the library:\n"
+     << " *\n"
+     << " * 1. Link the library (cc app.c -L. -l<name>) and call the typed\n"
+     << " *    helpers below, kiln_run_<fn>(inputs..., outputs...): dense\n"
+     << " *    row-major buffers of the shapes in the comments, which the\n"
+     << " *    caller allocates (outputs are overwritten). Nothing is checked:\n"
+     << " *    a wrong buffer size corrupts memory. f16/bf16 elements are\n"
+     << " *    uint16_t bit patterns, i1 one uint8_t holding 0 or 1.\n"
+     << " *    They call _mlir_ciface_<fn>(in..., out...), which takes one\n"
+     << " *    kiln_memref_<R>d descriptor per tensor: {allocated, aligned,\n"
+     << " *    offset, sizes[R], strides[R]} (element counts, row-major).\n"
+     << " *\n"
+     << " * 2. Load it at run time with the runtime C API (kiln_runtime.h,\n"
+     << " *    libkiln_runtime.so): kiln_module_load, kiln_module_get_function,\n"
+     << " *    kiln_function_call, which check every tensor's dtype and shape\n"
+     << " *    and report errors with kiln_last_error().\n"
+     << " */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include <stdint.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
+
+  std::set<size_t> ranks;
+  for (const LibraryEntryPoint &entry : entryPoints) {
+    for (const LibraryTensor &t : entry.inputs)
+      ranks.insert(t.shape.size());
+    for (const LibraryTensor &t : entry.outputs)
+      ranks.insert(t.shape.size());
+  }
+  for (size_t rank : ranks) {
+    std::string name = "kiln_memref_" + std::to_string(rank) + "d";
+    std::string macro = "KILN_MEMREF_" + std::to_string(rank) + "D_DEFINED";
+    os << "\n#ifndef " << macro << "\n#define " << macro << "\n"
+       << "typedef struct " << name << " {\n"
+       << "  void *allocated;\n  void *aligned;\n  int64_t offset;\n";
+    if (rank)
+      os << "  int64_t sizes[" << rank << "];\n  int64_t strides[" << rank
+         << "];\n";
+    os << "} " << name << ";\n#endif\n";
+  }
+
+  for (const LibraryEntryPoint &entry : entryPoints) {
+    std::vector<std::pair<std::string, const LibraryTensor *>> params;
+    for (auto [i, t] : llvm::enumerate(entry.inputs))
+      params.push_back({"in" + std::to_string(i), &t});
+    for (auto [i, t] : llvm::enumerate(entry.outputs))
+      params.push_back({"out" + std::to_string(i), &t});
+    os << "\n/* " << entry.name << "\n";
+    for (auto &[name, t] : params)
+      os << " *   " << name << ": " << typeString(*t) << "\n";
+    os << " */\nvoid _mlir_ciface_" << entry.name << "(";
+    for (auto [i, p] : llvm::enumerate(params))
+      os << (i ? ", " : "") << "kiln_memref_" << p.second->shape.size()
+         << "d *" << p.first;
+    if (params.empty())
+      os << "void";
+    os << ");\n\nstatic inline void kiln_run_" << entry.name << "(";
+    for (auto [i, p] : llvm::enumerate(params))
+      os << (i ? ", " : "") << (i < entry.inputs.size() ? "const " : "")
+         << cTypeOf(p.second->dtype) << " *" << p.first;
+    if (params.empty())
+      os << "void";
+    os << ") {\n";
+    for (auto &[name, t] : params) {
+      size_t rank = t->shape.size();
+      os << "  kiln_memref_" << rank << "d " << name << "_d = {(void *)" << name
+         << ", (void *)" << name << ", 0";
+      if (rank) {
+        std::vector<int64_t> strides(rank, 1);
+        for (int64_t k = int64_t(rank) - 2; k >= 0; --k)
+          strides[k] = strides[k + 1] * t->shape[k + 1];
+        os << ", {";
+        llvm::interleave(t->shape, os, ", ");
+        os << "}, {";
+        llvm::interleave(strides, os, ", ");
+        os << "}";
+      }
+      os << "};\n";
+    }
+    os << "  _mlir_ciface_" << entry.name << "(";
+    for (auto [i, p] : llvm::enumerate(params))
+      os << (i ? ", " : "") << "&" << p.first << "_d";
+    os << ");\n}\n";
+  }
+  os << "\n#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n#endif /* "
+     << guard << " */\n";
+  return text;
+}
