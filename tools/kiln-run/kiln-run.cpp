@@ -4,6 +4,11 @@
 //            [--input=a.npy ... | --random-inputs --seed=N]
 //            [--output-dir=DIR] [--expect=o0.npy ...] [--rtol=R --atol=A]
 //            [--compare-to=TARGET] [--benchmark[=N]] [--print-output]
+//   kiln-run LIB.so [--function=NAME] --input=a.npy ... [--expect=...] ...
+//
+// FILE is a .mlir module, or a shared library written by kilnc --emit=lib,
+// which runs through the runtime C API (kiln_runtime.h) like a deployed
+// model and is checked the same way.
 //
 // The tool is thin: reading files and flags, then calls into the execution
 // library. Every problem is one diagnostic and a non-zero exit.
@@ -13,6 +18,7 @@
 #include "kiln/Execution/Compare.h"
 #include "kiln/Execution/ExecutionTarget.h"
 #include "kiln/Execution/Inputs.h"
+#include "kiln/Execution/LibraryExecutable.h"
 #include "kiln/InitAll.h"
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Support/Npy.h"
@@ -43,7 +49,7 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("kiln-run options");
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir or kilnc --emit=lib .so>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
     targetSpec("target", cl::desc("Where to run: ref (the reference interpreter) or cpu (JIT "
@@ -242,6 +248,47 @@ bool reportComparison(const HostTensor &actual, const HostTensor &expected,
   return false;
 }
 
+/// Prints the outputs and compares them with the --expect files; returns
+/// whether all matched.
+bool reportOutputs(StringRef functionName, StringRef targetName,
+                   ArrayRef<HostTensor> inputs, ArrayRef<HostTensor> outputs,
+                   ArrayRef<HostTensor> expected) {
+  llvm::outs() << "@" << functionName << " on " << targetName
+               << ": " << inputs.size() << " input"
+               << (inputs.size() == 1 ? "" : "s") << ", " << outputs.size()
+               << " output" << (outputs.size() == 1 ? "" : "s") << "\n";
+  bool allOk = true;
+  for (auto [i, output] : llvm::enumerate(outputs)) {
+    llvm::outs() << "output " << i << ": tensor<" << output.typeString() << ">";
+    printSummary(output);
+    llvm::outs() << "\n";
+    if (printOutput) {
+      int64_t offset = 0;
+      llvm::outs() << "  ";
+      printValues(output, 0, offset);
+      llvm::outs() << "\n";
+    }
+    if (i < expected.size()) {
+      const HostTensor &e = expected[i];
+      // NumPy has no bfloat16: bf16 results are checked against float32.
+      bool dtypeOk = e.dtype() == output.dtype() ||
+                     (output.dtype() == DType::BF16 && e.dtype() == DType::F32);
+      if (!dtypeOk) {
+        llvm::outs() << "  vs " << expectPaths[i] << ": MISMATCH: dtype "
+                     << dtypeName(e.dtype()) << " differs from the output's "
+                     << dtypeName(output.dtype()) << "\n";
+        allOk = false;
+      } else {
+        allOk &= reportComparison(output, e, expectPaths[i]);
+      }
+    }
+  }
+
+  return allOk;
+}
+
+LogicalResult writeOutputs(ArrayRef<HostTensor> outputs);
+
 FailureOr<std::vector<HostTensor>>
 compileAndRun(ExecutionTarget &target, ModuleOp module, func::FuncOp function,
               ArrayRef<HostTensor> inputs,
@@ -281,6 +328,92 @@ int runBenchmark(Executable &executable, ArrayRef<HostTensor> inputs) {
   return 0;
 }
 
+/// Reads the --expect files; `numResults` outputs are expected.
+FailureOr<std::vector<HostTensor>> readExpected(StringRef functionName,
+                                                unsigned numResults) {
+  std::string message;
+  std::vector<HostTensor> expected;
+  for (auto [i, path] : llvm::enumerate(expectPaths)) {
+    HostTensor tensor;
+    if (!readNpyFile(path, tensor, message)) {
+      error() << "expected output " << i << ": " << message << "\n";
+      return failure();
+    }
+    expected.push_back(std::move(tensor));
+  }
+  if (!expected.empty() && expected.size() != numResults) {
+    error() << "@" << functionName << " has " << numResults
+            << " output" << (numResults == 1 ? "" : "s") << " but "
+            << expected.size() << " --expect file"
+            << (expected.size() == 1 ? " was" : "s were") << " given\n";
+    return failure();
+  }
+  return expected;
+}
+
+/// kiln-run LIB.so: the function runs through the runtime C API.
+int runLibrary() {
+  if (randomInputs || !compareTo.empty()) {
+    error() << (randomInputs ? "--random-inputs" : "--compare-to")
+            << " needs the .mlir module; a compiled library runs on --input "
+               "files only\n";
+    return 1;
+  }
+  if (targetSpec.getNumOccurrences()) {
+    error() << "--target does not apply to a compiled library ('"
+            << inputFile << "' runs where it was compiled for)\n";
+    return 1;
+  }
+  llvm::Expected<std::unique_ptr<LibraryExecutable>> library =
+      LibraryExecutable::load(inputFile, functionName);
+  if (!library) {
+    error() << llvm::toString(library.takeError()) << "\n";
+    return 1;
+  }
+  LibraryExecutable &executable = **library;
+  StringRef name = executable.functionName();
+  FailureOr<std::vector<HostTensor>> expected =
+      readExpected(name, executable.outputTypes().size());
+  if (failed(expected))
+    return 1;
+
+  size_t numArgs = executable.inputTypes().size();
+  if (inputPaths.empty() && numArgs != 0) {
+    error() << "@" << name << " takes " << numArgs << " input"
+            << (numArgs == 1 ? "" : "s")
+            << ": give one --input=FILE.npy per argument, in order\n";
+    return 1;
+  }
+  std::vector<HostTensor> inputs;
+  for (auto [i, path] : llvm::enumerate(inputPaths)) {
+    HostTensor tensor;
+    std::string message;
+    if (!readNpyFile(path, tensor, message)) {
+      error() << "input " << i << ": " << message << "\n";
+      return 1;
+    }
+    // NumPy has no bfloat16: a bf16 input takes float32 data.
+    if (i < numArgs && executable.inputTypes()[i].dtype == DType::BF16 &&
+        tensor.dtype() == DType::F32)
+      tensor = tensor.convertTo(DType::BF16);
+    inputs.push_back(std::move(tensor));
+  }
+
+  llvm::Expected<std::vector<HostTensor>> outputs = executable.call(inputs);
+  if (!outputs) {
+    error() << llvm::toString(outputs.takeError()) << "\n";
+    return 1;
+  }
+  bool allOk =
+      reportOutputs(name, "library " + llvm::sys::path::filename(inputFile).str(),
+                    inputs, *outputs, *expected);
+  if (failed(writeOutputs(*outputs)))
+    return 1;
+  if (benchmark.getNumOccurrences() && runBenchmark(executable, inputs))
+    return 1;
+  return allOk ? 0 : 1;
+}
+
 int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   std::string message;
   std::unique_ptr<llvm::MemoryBuffer> buffer =
@@ -316,23 +449,11 @@ int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   }
 
   // Read the expectations before running, so a bad file fails fast.
-  std::vector<HostTensor> expected;
-  for (auto [i, path] : llvm::enumerate(expectPaths)) {
-    HostTensor tensor;
-    if (!readNpyFile(path, tensor, message)) {
-      error() << "expected output " << i << ": " << message << "\n";
-      return 1;
-    }
-    expected.push_back(std::move(tensor));
-  }
-  unsigned numResults = function.getNumResults();
-  if (!expected.empty() && expected.size() != numResults) {
-    error() << "@" << function.getSymName() << " has " << numResults
-            << " output" << (numResults == 1 ? "" : "s") << " but "
-            << expected.size() << " --expect file"
-            << (expected.size() == 1 ? " was" : "s were") << " given\n";
+  FailureOr<std::vector<HostTensor>> expectedOr =
+      readExpected(function.getSymName(), function.getNumResults());
+  if (failed(expectedOr))
     return 1;
-  }
+  std::vector<HostTensor> &expected = *expectedOr;
 
   FailureOr<std::vector<HostTensor>> inputs = loadInputs(function);
   if (failed(inputs))
@@ -344,37 +465,8 @@ int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   if (failed(outputs))
     return 1;
 
-  llvm::outs() << "@" << function.getSymName() << " on " << (*target)->name()
-               << ": " << inputs->size() << " input"
-               << (inputs->size() == 1 ? "" : "s") << ", " << outputs->size()
-               << " output" << (outputs->size() == 1 ? "" : "s") << "\n";
-  bool allOk = true;
-  for (auto [i, output] : llvm::enumerate(*outputs)) {
-    llvm::outs() << "output " << i << ": tensor<" << output.typeString() << ">";
-    printSummary(output);
-    llvm::outs() << "\n";
-    if (printOutput) {
-      int64_t offset = 0;
-      llvm::outs() << "  ";
-      printValues(output, 0, offset);
-      llvm::outs() << "\n";
-    }
-    if (i < expected.size()) {
-      const HostTensor &e = expected[i];
-      // NumPy has no bfloat16: bf16 results are checked against float32.
-      bool dtypeOk = e.dtype() == output.dtype() ||
-                     (output.dtype() == DType::BF16 && e.dtype() == DType::F32);
-      if (!dtypeOk) {
-        llvm::outs() << "  vs " << expectPaths[i] << ": MISMATCH: dtype "
-                     << dtypeName(e.dtype()) << " differs from the output's "
-                     << dtypeName(output.dtype()) << "\n";
-        allOk = false;
-      } else {
-        allOk &= reportComparison(output, e, expectPaths[i]);
-      }
-    }
-  }
-
+  bool allOk = reportOutputs(function.getSymName(), (*target)->name(),
+                             *inputs, *outputs, expected);
   if (reference) {
     FailureOr<std::vector<HostTensor>> refOutputs =
         compileAndRun(*reference, *module, function, *inputs);
@@ -387,13 +479,23 @@ int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
     }
   }
 
+  if (failed(writeOutputs(*outputs)))
+    return 1;
+  if (benchmark.getNumOccurrences() && runBenchmark(*executable, *inputs))
+    return 1;
+  return allOk ? 0 : 1;
+}
+
+/// Writes output_<k>.npy files into --output-dir (if given).
+LogicalResult writeOutputs(ArrayRef<HostTensor> outputs) {
+  std::string message;
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
       error() << "cannot create '" << outputDir << "': " << ec.message()
               << "\n";
-      return 1;
+      return failure();
     }
-    for (auto [i, output] : llvm::enumerate(*outputs)) {
+    for (auto [i, output] : llvm::enumerate(outputs)) {
       llvm::SmallString<256> path(outputDir);
       llvm::sys::path::append(path, "output_" + std::to_string(i) + ".npy");
       // bf16 is written as float32 (exactly), since NumPy has no bfloat16.
@@ -402,14 +504,11 @@ int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
                                : output;
       if (!writeNpyFile(std::string(path), toWrite, message)) {
         error() << message << "\n";
-        return 1;
+        return failure();
       }
     }
   }
-
-  if (benchmark.getNumOccurrences() && runBenchmark(*executable, *inputs))
-    return 1;
-  return allOk ? 0 : 1;
+  return success();
 }
 
 } // namespace
@@ -426,7 +525,11 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerKilnDialects(registry);
   MLIRContext context(registry);
+  // One clear diagnostic, not a dump of the module after it.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  if (isSharedLibraryPath(inputFile))
+    return runLibrary();
   return run(context, sourceMgr);
 }

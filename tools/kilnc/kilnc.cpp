@@ -1,18 +1,22 @@
 //===- kilnc.cpp - The Kiln compiler driver -------------------------------===//
 //
 //   kilnc INPUT.mlir --target=cpu[:DESC] [-o OUT]
-//         [--emit=kiln|linalg|llvm-mlir|llvm-ir|asm|obj]
+//         [--emit=kiln|linalg|llvm-mlir|llvm-ir|asm|obj|lib] [--header=H]
 //
 // Like the Toy tutorial's `-emit=`: each value stops the flow at one stage
 // and writes what it has. DESC is a name from targets/ (x86-64-avx2,
 // x86-64-avx512, aarch64-neon), a path to a .json description, or `host`
-// (the default). The tool only reads flags and calls the libraries.
+// (the default). `--emit=lib -o libm.so` links a shared library for the
+// runtime C API (kiln_runtime.h) and writes a C header beside it. The tool
+// only reads flags and calls the libraries.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Conversion/Passes.h"
+#include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/InitAll.h"
 #include "kiln/Target/CPU/CPUCodegen.h"
+#include "kiln/Target/CPU/CPULibrary.h"
 #include "kiln/Target/CPU/CPUTargetDescription.h"
 #include "kiln/Target/CPU/Pipeline.h"
 
@@ -25,8 +29,10 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -40,7 +46,7 @@ using namespace kiln;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Kiln, Linalg, LLVMMLIR, LLVMIR, Asm, Obj };
+enum class Emit { Kiln, Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Lib };
 } // namespace
 
 static cl::OptionCategory kilncCategory("kilnc options");
@@ -62,8 +68,28 @@ static cl::opt<Emit> emit(
                clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
                clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly for the target"),
-               clEnumValN(Emit::Obj, "obj", "an object file for the target")),
+               clEnumValN(Emit::Obj, "obj", "an object file for the target"),
+               clEnumValN(Emit::Lib, "lib",
+                          "a shared library for the runtime C API, and a C "
+                          "header (host targets)")),
     cl::cat(kilncCategory));
+static cl::opt<std::string>
+    headerFile("header",
+               cl::desc("With --emit=lib: the C header to write (default: "
+                        "the output without .so, plus .h)"),
+               cl::value_desc("file"), cl::cat(kilncCategory));
+
+static cl::opt<bool> printSchedule(
+    "print-schedule",
+    cl::desc("Choose a schedule for every op with the target's cost model (a "
+             "schedule written in the input or given with --schedule-file "
+             "wins), print one line per op with its predicted time, and stop"),
+    cl::cat(kilncCategory));
+static cl::opt<std::string> scheduleFile(
+    "schedule-file",
+    cl::desc("JSON file of schedules that override the cost model, keyed "
+             "like --print-schedule prints them (\"func:index\")"),
+    cl::value_desc("file"), cl::cat(kilncCategory));
 
 static llvm::raw_ostream &error() {
   return llvm::WithColor::error(llvm::errs(), "kilnc");
@@ -89,6 +115,95 @@ static std::vector<std::string> targetSearchDirs(const char *argv0) {
   return dirs;
 }
 
+/// --emit=lib: object to a temporary file, linked into the output, and the
+/// C header.
+static int writeLibrary(ModuleOp module, const CPUTargetDescription &description,
+                        ArrayRef<LibraryEntryPoint> entryPoints,
+                        StringRef linker) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createCPUTargetMachine(description);
+  if (!machine) {
+    error() << llvm::toString(machine.takeError()) << "\n";
+    return 1;
+  }
+  llvm::LLVMContext llvmContext;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToOptimizedLLVMIR(module, llvmContext, **machine);
+  if (!llvmModule) {
+    error() << llvm::toString(llvmModule.takeError()) << "\n";
+    return 1;
+  }
+  if (llvm::Error e = addLibraryMetadata(**llvmModule, entryPoints)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+
+  int fd;
+  llvm::SmallString<256> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("kilnc", "o", fd, objectPath)) {
+    error() << "cannot create a temporary object file: " << ec.message() << "\n";
+    return 1;
+  }
+  llvm::FileRemover removeObject(objectPath);
+  {
+    llvm::raw_fd_ostream object(fd, /*shouldClose=*/true);
+    if (llvm::Error e = emitCPUFile(**llvmModule, **machine,
+                                    CPUFileKind::Object, object)) {
+      error() << llvm::toString(std::move(e)) << "\n";
+      return 1;
+    }
+    object.close();
+    if (object.has_error()) {
+      error() << "cannot write '" << objectPath << "': "
+              << object.error().message() << "\n";
+      object.clear_error();
+      return 1;
+    }
+  }
+  std::string header = headerFile;
+  if (header.empty()) {
+    StringRef base(outputFile);
+    base.consume_back(".so");
+    header = (base + ".h").str();
+  }
+  std::string guard;
+  for (char c : llvm::sys::path::filename(header))
+    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  if (guard.empty() || llvm::isDigit(guard.front()))
+    guard = "KILN_" + guard;
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(header, &message);
+  if (!out) {
+    error() << message << "\n";
+    return 1;
+  }
+  // Link once the header can be written, so a failure leaves neither file.
+  if (llvm::Error e = linkSharedLibrary(linker, objectPath, outputFile)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  out->os() << generateLibraryHeader(
+      entryPoints, llvm::sys::path::filename(outputFile), guard);
+  out->keep();
+  return 0;
+}
+
+/// The --target the selection pass resolves itself: a description found by
+/// name in `dirs` is passed as its path, so both agree on the file.
+static std::string selectionTarget(StringRef descSpec,
+                                   llvm::ArrayRef<std::string> dirs) {
+  if (descSpec.empty() || descSpec == "host" || descSpec.ends_with(".json"))
+    return ("cpu:" + (descSpec.empty() ? StringRef("host") : descSpec)).str();
+  for (const std::string &dir : dirs) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, descSpec + ".json");
+    if (llvm::sys::fs::exists(path))
+      return ("cpu:" + path).str();
+  }
+  return ("cpu:" + descSpec).str();
+}
+
 static int compile(const char *argv0) {
   // --target=cpu[:DESC]; the GPU and NPU kinds arrive with their backends.
   auto [kind, descSpec] = StringRef(targetSpec).split(':');
@@ -110,6 +225,8 @@ static int compile(const char *argv0) {
   registerKilnDialects(registry);
   registerCPUTargetDialects(registry);
   MLIRContext context(registry);
+  // One clear diagnostic, not a dump of the module after it.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -123,6 +240,47 @@ static int compile(const char *argv0) {
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
+
+  // Schedules: chosen by the cost model, unless the input or the schedule
+  // file already gives one. Nothing reads them yet beyond --print-schedule;
+  // the conversion carries them onto the linalg ops.
+  if (printSchedule || !scheduleFile.empty()) {
+    PassManager select(&context);
+    KilnSelectSchedulesOptions options;
+    options.target = selectionTarget(descSpec, targetSearchDirs(argv0));
+    options.scheduleFile = scheduleFile;
+    select.addPass(createKilnSelectSchedules(options));
+    if (failed(select.run(*module)))
+      return 1;
+    if (printSchedule) {
+      printSchedules(*module, llvm::outs());
+      return 0;
+    }
+  }
+
+  // --emit=lib: check what can be exported and linked before lowering.
+  std::vector<LibraryEntryPoint> entryPoints;
+  std::string linker;
+  if (emit == Emit::Lib) {
+    if (outputFile == "-") {
+      error() << "--emit=lib writes a shared library: give -o FILE.so\n";
+      return 1;
+    }
+    FailureOr<std::vector<LibraryEntryPoint>> collected =
+        collectLibraryEntryPoints(*module);
+    if (failed(collected))
+      return 1;
+    entryPoints = std::move(*collected);
+    llvm::Expected<std::string> found = findLibraryLinker(*description);
+    if (!found) {
+      error() << llvm::toString(found.takeError()) << "\n";
+      return 1;
+    }
+    linker = std::move(*found);
+  } else if (!headerFile.empty()) {
+    error() << "--header needs --emit=lib\n";
+    return 1;
+  }
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
@@ -138,6 +296,9 @@ static int compile(const char *argv0) {
   }
   if (failed(pm.run(*module)))
     return 1;
+
+  if (emit == Emit::Lib)
+    return writeLibrary(*module, *description, entryPoints, linker);
 
   bool binary = emit == Emit::Obj;
   std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputFile, &message);
