@@ -139,19 +139,18 @@ func::FuncOp selectFunction(ModuleOp module) {
   return {};
 }
 
-FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function) {
-  unsigned numArgs = function.getNumArguments();
-  if (randomInputs && !inputPaths.empty()) {
-    error() << "give either --input files or --random-inputs, not both\n";
-    return failure();
-  }
-  if (randomInputs)
-    return generateRandomInputs(function, seed);
+/// Reads the --input files for @`name`, whose arguments have `argDTypes`
+/// (nullopt: no host dtype, which the signature check reports). `otherwise`
+/// ends the hint given when inputs are missing.
+FailureOr<std::vector<HostTensor>>
+readInputFiles(StringRef name, ArrayRef<std::optional<DType>> argDTypes,
+               StringRef otherwise) {
+  size_t numArgs = argDTypes.size();
   if (inputPaths.empty() && numArgs != 0) {
-    error() << "@" << function.getSymName() << " takes " << numArgs
-            << " input" << (numArgs == 1 ? "" : "s")
-            << ": give one --input=FILE.npy per argument, in order, or "
-               "--random-inputs\n";
+    error() << "@" << name << " takes " << numArgs << " input"
+            << (numArgs == 1 ? "" : "s")
+            << ": give one --input=FILE.npy per argument, in order"
+            << otherwise << "\n";
     return failure();
   }
   std::vector<HostTensor> inputs;
@@ -162,13 +161,31 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function) {
       error() << "input " << i << ": " << message << "\n";
       return failure();
     }
-    if (i < numArgs)
-      tensor = adaptInputToArgument(std::move(tensor),
-                                    function.getArgumentTypes()[i]);
+    if (i < numArgs && argDTypes[i])
+      tensor = adaptInputToArgument(std::move(tensor), *argDTypes[i]);
     inputs.push_back(std::move(tensor));
   }
+  return inputs;
+}
+
+FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp function) {
+  if (randomInputs && !inputPaths.empty()) {
+    error() << "give either --input files or --random-inputs, not both\n";
+    return failure();
+  }
+  if (randomInputs)
+    return generateRandomInputs(function, seed);
+  SmallVector<std::optional<DType>> argDTypes;
+  for (Type type : function.getArgumentTypes()) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    argDTypes.push_back(tensor ? dtypeOf(tensor.getElementType()) : std::nullopt);
+  }
+  FailureOr<std::vector<HostTensor>> inputs =
+      readInputFiles(function.getSymName(), argDTypes, ", or --random-inputs");
+  if (failed(inputs))
+    return failure();
   auto describe = [&](unsigned i) { return "'" + inputPaths[i] + "'"; };
-  if (failed(checkArguments(function, inputs, describe)))
+  if (failed(checkArguments(function, *inputs, describe)))
     return failure();
   return inputs;
 }
@@ -377,27 +394,13 @@ int runLibrary() {
   if (failed(expected))
     return 1;
 
-  size_t numArgs = executable.inputTypes().size();
-  if (inputPaths.empty() && numArgs != 0) {
-    error() << "@" << name << " takes " << numArgs << " input"
-            << (numArgs == 1 ? "" : "s")
-            << ": give one --input=FILE.npy per argument, in order\n";
+  SmallVector<std::optional<DType>> argDTypes;
+  for (const auto &type : executable.inputTypes())
+    argDTypes.push_back(type.dtype);
+  FailureOr<std::vector<HostTensor>> read = readInputFiles(name, argDTypes, "");
+  if (failed(read))
     return 1;
-  }
-  std::vector<HostTensor> inputs;
-  for (auto [i, path] : llvm::enumerate(inputPaths)) {
-    HostTensor tensor;
-    std::string message;
-    if (!readNpyFile(path, tensor, message)) {
-      error() << "input " << i << ": " << message << "\n";
-      return 1;
-    }
-    // NumPy has no bfloat16: a bf16 input takes float32 data.
-    if (i < numArgs && executable.inputTypes()[i].dtype == DType::BF16 &&
-        tensor.dtype() == DType::F32)
-      tensor = tensor.convertTo(DType::BF16);
-    inputs.push_back(std::move(tensor));
-  }
+  std::vector<HostTensor> &inputs = *read;
 
   llvm::Expected<std::vector<HostTensor>> outputs = executable.call(inputs);
   if (!outputs) {

@@ -5,7 +5,6 @@
 
 #include "kiln/Support/HostTensor.h"
 
-#include "mlir/IR/Types.h"
 #include "mlir/Support/LLVM.h"
 
 #include <vector>
@@ -25,11 +24,11 @@ namespace kiln {
 mlir::FailureOr<std::vector<HostTensor>>
 generateRandomInputs(mlir::func::FuncOp function, uint64_t seed);
 
-/// Adapts a tensor read from a file to the argument type it is bound to
-/// where that is lossless by convention: NumPy has no bfloat16, so a bf16
+/// Adapts a tensor read from a file to the dtype of the argument it is bound
+/// to where that is lossless by convention: NumPy has no bfloat16, so a bf16
 /// argument takes float32 data (rounded to nearest even). Anything else is
-/// returned unchanged, for checkArguments to judge.
-HostTensor adaptInputToArgument(HostTensor input, mlir::Type argumentType);
+/// returned unchanged, for the signature check to judge.
+HostTensor adaptInputToArgument(HostTensor input, DType argumentDType);
 
 } // namespace kiln
 

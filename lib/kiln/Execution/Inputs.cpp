@@ -82,9 +82,8 @@ kiln::generateRandomInputs(func::FuncOp function, uint64_t seed) {
   return inputs;
 }
 
-HostTensor kiln::adaptInputToArgument(HostTensor input, Type argumentType) {
-  auto type = dyn_cast<RankedTensorType>(argumentType);
-  if (type && type.getElementType().isBF16() && input.dtype() == DType::F32)
+HostTensor kiln::adaptInputToArgument(HostTensor input, DType argumentDType) {
+  if (argumentDType == DType::BF16 && input.dtype() == DType::F32)
     return input.convertTo(DType::BF16);
   return input;
 }
