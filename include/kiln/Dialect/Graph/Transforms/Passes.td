@@ -32,4 +32,46 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "mlir::ModuleOp"> {
   ];
 }
 
+def KilnRecognizeAttention : Pass<"kiln-recognize-attention", "mlir::func::FuncOp"> {
+  let summary = "Rewrite decomposed scaled dot-product attention into kiln.attention";
+  let description = [{
+    Matches, in one block,
+
+      s = kiln.matmul q, k transpose_b      (or q, kiln.transpose k perm = [0, 1, 3, 2])
+      s = kiln.mul s, c  |  kiln.div s, c   (optional; c a splat float kiln.constant)
+      s = kiln.add s, mask                  (optional; mask does not enlarge s)
+      p = kiln.softmax s                    (axis -1 or 3)
+      o = kiln.matmul p, v
+
+    and replaces `o` with `kiln.attention q, k, v [mask m] [scale = x]`.
+    q, k, v are static rank-4 `[B, H, S, D]` tensors of one element type
+    (f32, f16 or bf16) with equal batch and head counts (no broadcasting, no
+    grouped-query inference). Every intermediate (scores, scaled scores,
+    masked scores, probabilities) must have exactly one use. `scale` is
+    omitted only when the constant is exactly `1 / sqrt(D)` (in double);
+    without a scaling op it is written as `1.0`; a division by `c` gives
+    `scale = 1 / c`.
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
+def KilnFormFusionGroups : Pass<"kiln-form-fusion-groups", "mlir::ModuleOp"> {
+  let summary = "Decide fusion groups: set kiln.fusion_group on fusible kiln ops";
+  let description = [{
+    Deciding only: writes `kiln.fusion_group = N : i64` (ids unique in the
+    module, numbered in program order from 0) on every kiln op that is fused
+    with at least one other op; kiln-select-schedules copies it into the
+    schedule's `group`, and the CPU tiling reads it. A group is rooted at a
+    kiln.matmul (epilogue fusion), a kiln.layer_norm / kiln.rms_norm /
+    kiln.softmax, or an elementwise op, and grows through elementwise
+    consumers (add, sub, mul, div, max, min, pow, exp, log, tanh, erf, sqrt,
+    rsqrt, neg, abs, relu, sigmoid, silu, gelu, cast, where) whose producer
+    in the group has exactly one use and whose result shape equals the
+    producer's (a broadcast that enlarges the shape ends the group). A
+    group holds at most one matmul/normalization; data movement (reshape,
+    transpose, concat, slice, gather), reductions, attention and rope are
+    never fused. Existing kiln.fusion_group attributes are recomputed.
+  }];
+}
+
 #endif // KILN_DIALECT_GRAPH_TRANSFORMS_PASSES_TD

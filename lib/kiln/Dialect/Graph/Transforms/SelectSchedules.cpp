@@ -196,6 +196,13 @@ struct SelectSchedules
           if (!chosen)
             return; // the model has nothing for this op
         }
+        // A group decided by kiln-form-fusion-groups rides in the schedule
+        // (a group already written in the schedule wins).
+        if (auto group = op->getAttrOfType<IntegerAttr>("kiln.fusion_group"))
+          if (!chosen.getGroup() && group.getInt() >= 0)
+            chosen = ScheduleAttr::get(&getContext(), chosen.getTiles(),
+                                       chosen.getOrder(), chosen.getPack(),
+                                       group.getInt());
         op->setAttr(kScheduleAttrName, chosen);
         op->setAttr(kPredictedTimeAttrName,
                     b.getF64FloatAttr(best.seconds * 1e6));
