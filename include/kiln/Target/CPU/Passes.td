@@ -49,4 +49,29 @@ def KilnCPUCopyToLinalg : Pass<"kiln-cpu-copy-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def KilnCPUTileAndVectorize
+    : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile and vectorize linalg ops as their kiln.schedule says";
+  let description = [{
+    The doing half of the CPU's schedules (docs/schedules.md, "How the CPU
+    consumes schedules"). On tensors, before bufferization. For every
+    linalg.matmul / linalg.batch_matmul, contraction linalg.generic and
+    all-parallel (elementwise) linalg.generic carrying `kiln.schedule`: the
+    schedule is mapped onto the op's loops (leading batch entries that are
+    0/1 at every level are dropped when the op has fewer loops, as for a
+    flattened `[B, M, K] x [K, N]` matmul), then the op is tiled with scf.for
+    at level 0 (per-thread chunk; sequential for now), level 1 (cache block,
+    nested in `order`) and level 2 (register tile), and the register tile is
+    vectorized (matmul -> vector.contract -> outer products / FMAs). Loop
+    invariant accumulator reads/writes are hoisted out of the reduction
+    loop. Ops without a schedule, other op kinds and schedules that do not
+    map onto the op are left alone (the naive path).
+  }];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // KILN_TARGET_CPU_PASSES_TD

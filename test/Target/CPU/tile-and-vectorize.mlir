@@ -1,0 +1,90 @@
+// kiln-cpu-tile-and-vectorize reads each op's #kiln.schedule: scf.for loops
+// at level 0 (per-thread chunk, sequential for now), level 1 (cache block,
+// nested in `order`) and level 2 (register tile), the register tile
+// vectorized (matmul: outer products as vector.fma on the n vector, the
+// accumulator kept in registers across the k loop).
+// RUN: kiln-opt %s --split-input-file --kiln-cpu-tile-and-vectorize | FileCheck %s
+
+// The n, k, m (Goto) order: n chunk 64 at level 0, k block 16 at level 1,
+// a 4x32 register tile stepping k by 1.
+// CHECK-LABEL: func.func @matmul_4x32
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
+// CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32]]
+// CHECK: vector.transfer_read {{.*}} vector<4x32xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C16]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (vector<4x32xf32>)
+// CHECK-COUNT-4: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.yield {{.*}} : vector<4x32xf32>
+// CHECK: vector.transfer_write {{.*}} vector<4x32xf32>
+// CHECK-NOT: linalg.matmul
+func.func @matmul_4x32(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 64, 0], [0, 0, 16], [4, 32, 1]], order = [1, 2, 0]>}
+    ins(%a, %b : tensor<64x32xf32>, tensor<32x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+// The same matmul with a different (overriding) schedule: no level-0 chunk,
+// m, k, n at the cache level (m block 32, k block 8), a 2x16 register tile.
+// CHECK-LABEL: func.func @matmul_2x16
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C8]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
+// CHECK: vector.transfer_read {{.*}} vector<2x16xf32>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (vector<2x16xf32>)
+// CHECK-COUNT-2: vector.fma {{.*}} : vector<16xf32>
+// CHECK: scf.yield {{.*}} : vector<2x16xf32>
+// CHECK: vector.transfer_write {{.*}} vector<2x16xf32>
+// CHECK-NOT: linalg.matmul
+func.func @matmul_2x16(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [32, 0, 8], [2, 16, 1]], order = [0, 2, 1]>}
+    ins(%a, %b : tensor<64x32xf32>, tensor<32x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+// An elementwise generic: rows by 2, then 2x16 register tiles. (Known gap:
+// the 2x16 tile is not vectorized yet; this checks the loop nest.)
+// CHECK-LABEL: func.func @add
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
+// CHECK: scf.for %{{.*}} step %[[C2]]
+// CHECK: scf.for %{{.*}} step %[[C16]]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x16xf32>)
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @add(%a: tensor<8x64xf32>, %b: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %e = tensor.empty() : tensor<8x64xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<8x64xf32>, tensor<8x64xf32>) outs(%e : tensor<8x64xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[0, 0], [2, 0], [0, 16]]>} {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  return %0 : tensor<8x64xf32>
+}
+
+// -----
+
+// Without a schedule the op is left for the naive path.
+// CHECK-LABEL: func.func @unscheduled
+// CHECK-NOT: scf.for
+// CHECK: linalg.matmul
+func.func @unscheduled(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
