@@ -150,8 +150,14 @@ struct SelectSchedules
         auto fileEntry = fileEntries.find(key);
         if (fileEntry != fileEntries.end())
           used.insert(key);
-        if (!getScheduleLoops(op)) {
-          if (fileEntry != fileEntries.end()) {
+        auto loops = getScheduleLoops(op);
+        // An empty iteration domain (a zero-size dimension) has no work to
+        // schedule; the cost model's per-loop arithmetic assumes extents > 0.
+        bool empty = loops && llvm::any_of(*loops, [](const ScheduleLoop &l) {
+                       return l.extent == 0;
+                     });
+        if (!loops || empty) {
+          if (fileEntry != fileEntries.end() && !empty) {
             op->emitError() << "schedule file '" << scheduleFile
                             << "': entry '" << key << "': '" << op->getName()
                             << "' takes no kiln.schedule";
