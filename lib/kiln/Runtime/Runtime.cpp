@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Runtime/kiln_runtime.h"
+#include "kiln/Runtime/MemRefDescriptor.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -456,12 +457,10 @@ extern "C" kiln_status kiln_function_call(const kiln_function *function,
       return s;
   }
 
-  // One strided memref descriptor per tensor, {allocated, aligned, offset,
-  // sizes[rank], strides[rank]} (64-bit words), row-major strides.
-  static_assert(sizeof(void *) == sizeof(int64_t), "64-bit hosts only");
+  // One strided memref descriptor per tensor (MemRefDescriptor.h).
   size_t words = 0;
   for (size_t i = 0; i < total; ++i)
-    words += 3 + 2 * size_t(f->tensors[i].rank);
+    words += kiln::memrefDescriptorWords(f->tensors[i].rank);
   int64_t stackWords[512];
   void *stackArgs[64];
   int64_t *storage = words <= 512 ? stackWords
@@ -480,16 +479,8 @@ extern "C" kiln_status kiln_function_call(const kiln_function *function,
     const TensorSig &sig = f->tensors[i];
     void *data = i < num_inputs ? inputs[i].data : outputs[i - num_inputs].data;
     args[i] = d;
-    memcpy(&d[0], &data, sizeof(void *));
-    memcpy(&d[1], &data, sizeof(void *));
-    d[2] = 0;
-    int64_t stride = 1;
-    for (int32_t k = sig.rank - 1; k >= 0; --k) {
-      d[3 + k] = sig.shape[k];
-      d[3 + sig.rank + k] = stride;
-      stride *= sig.shape[k];
-    }
-    d += 3 + 2 * sig.rank;
+    kiln::writeMemRefDescriptor(d, data, sig.shape, sig.rank);
+    d += kiln::memrefDescriptorWords(sig.rank);
   }
   f->invoke(args);
   if (storage != stackWords)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/CPU/CPUExecutionTarget.h"
+#include "kiln/Runtime/MemRefDescriptor.h"
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Target/CPU/Passes.h"
 #include "kiln/Target/CPU/Pipeline.h"
@@ -57,22 +58,13 @@ public:
     for (const TensorSignature &output : outputs)
       results.emplace_back(output.dtype, output.shape);
 
-    // One descriptor per memref: {allocated, aligned, offset, sizes[rank],
-    // strides[rank]}, all 64-bit (pointers included, on 64-bit hosts).
-    static_assert(sizeof(void *) == sizeof(int64_t), "64-bit hosts only");
+    // One strided memref descriptor per tensor (MemRefDescriptor.h).
     std::vector<std::vector<int64_t>> descriptors;
     descriptors.reserve(inputs.size() + results.size());
     auto addDescriptor = [&](const void *data,
                              const std::vector<int64_t> &shape) {
-      std::vector<int64_t> d;
-      d.push_back(int64_t(reinterpret_cast<uintptr_t>(data)));
-      d.push_back(int64_t(reinterpret_cast<uintptr_t>(data)));
-      d.push_back(0);
-      d.insert(d.end(), shape.begin(), shape.end());
-      std::vector<int64_t> strides(shape.size(), 1);
-      for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
-        strides[i] = strides[i + 1] * shape[i + 1];
-      d.insert(d.end(), strides.begin(), strides.end());
+      std::vector<int64_t> d(memrefDescriptorWords(shape.size()));
+      writeMemRefDescriptor(d.data(), data, shape.data(), shape.size());
       descriptors.push_back(std::move(d));
     };
     for (const HostTensor &input : inputs)
