@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -15,10 +16,12 @@ namespace kiln {
 #define GEN_PASS_REGISTRATION
 #include "kiln/Dialect/Graph/Transforms/Passes.h.inc"
 
-/// The key of a kiln op in schedule files and printouts: "<func>:<n>", n
-/// the op's 0-based index among the kiln ops of its function (pre-order).
-/// Empty for an op outside a func.func or not in the kiln dialect.
-std::string getScheduleKey(mlir::Operation *op);
+/// Calls `fn` for every kiln op of every function in `module`, in order,
+/// with its key in schedule files and printouts: "<func>:<n>", n the op's
+/// 0-based index among the kiln ops of its function (pre-order).
+void forEachScheduleKey(
+    mlir::ModuleOp module,
+    llvm::function_ref<void(mlir::Operation *, llvm::StringRef key)> fn);
 
 /// One line per op carrying kiln.schedule: key, op name, operand shapes,
 /// the schedule and the predicted time, e.g.

@@ -141,78 +141,73 @@ struct SelectSchedules
     bool ok = true;
     Builder b(&getContext());
 
-    module.walk([&](func::FuncOp func) {
-      int64_t index = 0;
-      func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-        if (!isa<KilnDialect>(op->getDialect()))
+    forEachScheduleKey(module, [&](Operation *op, StringRef keyRef) {
+      std::string key = keyRef.str();
+      auto fileEntry = fileEntries.find(key);
+      if (fileEntry != fileEntries.end())
+        used.insert(key);
+      auto loops = getScheduleLoops(op);
+      // An empty iteration domain (a zero-size dimension) has no work to
+      // schedule; the cost model's per-loop arithmetic assumes extents > 0.
+      bool empty = loops && llvm::any_of(*loops, [](const ScheduleLoop &l) {
+                     return l.extent == 0;
+                   });
+      if (!loops || empty) {
+        if (fileEntry != fileEntries.end() && !empty) {
+          op->emitError() << "schedule file '" << scheduleFile
+                          << "': entry '" << key << "': '" << op->getName()
+                          << "' takes no kiln.schedule";
+          ok = false;
+        }
+        return;
+      }
+      ScheduleAttr chosen =
+          op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+      std::string source = "kiln.schedule on the op";
+      if (!chosen && fileEntry != fileEntries.end()) {
+        chosen = fileEntry->second;
+        source = "schedule file entry '" + key + "'";
+        if (failed(verifyScheduleForOp(op, chosen, [&] {
+              return op->emitError()
+                     << "schedule file '" << scheduleFile << "': entry '"
+                     << key << "': ";
+            }))) {
+          ok = false;
           return;
-        std::string key = (func.getSymName() + ":" + Twine(index++)).str();
-        auto fileEntry = fileEntries.find(key);
-        if (fileEntry != fileEntries.end())
-          used.insert(key);
-        auto loops = getScheduleLoops(op);
-        // An empty iteration domain (a zero-size dimension) has no work to
-        // schedule; the cost model's per-loop arithmetic assumes extents > 0.
-        bool empty = loops && llvm::any_of(*loops, [](const ScheduleLoop &l) {
-                       return l.extent == 0;
-                     });
-        if (!loops || empty) {
-          if (fileEntry != fileEntries.end() && !empty) {
-            op->emitError() << "schedule file '" << scheduleFile
-                            << "': entry '" << key << "': '" << op->getName()
-                            << "' takes no kiln.schedule";
-            ok = false;
-          }
+        }
+      }
+      CostEstimate best;
+      if (chosen) {
+        best = model->estimate(op, chosen);
+        if (!best.fits) {
+          op->emitError() << source << " does not fit "
+                          << model->targetName() << ": " << best.why;
+          ok = false;
           return;
         }
-        ScheduleAttr chosen =
-            op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-        std::string source = "kiln.schedule on the op";
-        if (!chosen && fileEntry != fileEntries.end()) {
-          chosen = fileEntry->second;
-          source = "schedule file entry '" + key + "'";
-          if (failed(verifyScheduleForOp(op, chosen, [&] {
-                return op->emitError()
-                       << "schedule file '" << scheduleFile << "': entry '"
-                       << key << "': ";
-              }))) {
-            ok = false;
-            return;
+      } else {
+        for (ScheduleAttr candidate : model->candidates(op)) {
+          CostEstimate e = model->estimate(op, candidate);
+          if (!e.fits)
+            continue;
+          if (!chosen || cheaper(e, best)) {
+            chosen = candidate;
+            best = e;
           }
         }
-        CostEstimate best;
-        if (chosen) {
-          best = model->estimate(op, chosen);
-          if (!best.fits) {
-            op->emitError() << source << " does not fit "
-                            << model->targetName() << ": " << best.why;
-            ok = false;
-            return;
-          }
-        } else {
-          for (ScheduleAttr candidate : model->candidates(op)) {
-            CostEstimate e = model->estimate(op, candidate);
-            if (!e.fits)
-              continue;
-            if (!chosen || cheaper(e, best)) {
-              chosen = candidate;
-              best = e;
-            }
-          }
-          if (!chosen)
-            return; // the model has nothing for this op
-        }
-        // A group decided by kiln-form-fusion-groups rides in the schedule
-        // (a group already written in the schedule wins).
-        if (auto group = op->getAttrOfType<IntegerAttr>("kiln.fusion_group"))
-          if (!chosen.getGroup() && group.getInt() >= 0)
-            chosen = ScheduleAttr::get(&getContext(), chosen.getTiles(),
-                                       chosen.getOrder(), chosen.getPack(),
-                                       group.getInt());
-        op->setAttr(kScheduleAttrName, chosen);
-        op->setAttr(kPredictedTimeAttrName,
-                    b.getF64FloatAttr(best.seconds * 1e6));
-      });
+        if (!chosen)
+          return; // the model has nothing for this op
+      }
+      // A group decided by kiln-form-fusion-groups rides in the schedule
+      // (a group already written in the schedule wins).
+      if (auto group = op->getAttrOfType<IntegerAttr>("kiln.fusion_group"))
+        if (!chosen.getGroup() && group.getInt() >= 0)
+          chosen = ScheduleAttr::get(&getContext(), chosen.getTiles(),
+                                     chosen.getOrder(), chosen.getPack(),
+                                     group.getInt());
+      op->setAttr(kScheduleAttrName, chosen);
+      op->setAttr(kPredictedTimeAttrName,
+                  b.getF64FloatAttr(best.seconds * 1e6));
     });
     for (const auto &entry : fileEntries)
       if (!used.count(entry.first)) {
