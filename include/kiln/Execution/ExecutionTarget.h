@@ -30,8 +30,10 @@ namespace kiln {
 class Executable {
 public:
   virtual ~Executable();
-  /// Runs on `inputs`, which the caller has checked against the signature
-  /// (kiln::checkArguments). Errors are MLIR diagnostics.
+  /// Runs on `inputs`. Every implementation checks them against the
+  /// signature itself (kiln::checkArguments) before touching them, since
+  /// compiled code trusts the shapes; callers may check first to name where
+  /// the inputs came from. Errors are MLIR diagnostics.
   virtual mlir::FailureOr<std::vector<HostTensor>>
   run(llvm::ArrayRef<HostTensor> inputs) = 0;
 };
