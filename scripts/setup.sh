@@ -10,6 +10,7 @@ PACKAGES=(
   clang-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   zlib1g-dev libzstd-dev libedit-dev
   libgtest-dev
+  libomp-22-dev
 )
 
 missing=()

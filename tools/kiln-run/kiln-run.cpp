@@ -4,6 +4,7 @@
 //            [--input=a.npy ... | --random-inputs --seed=N]
 //            [--output-dir=DIR] [--expect=o0.npy ...] [--rtol=R --atol=A]
 //            [--compare-to=TARGET] [--benchmark[=N]] [--print-output]
+//            [--threads=N]
 //   kiln-run LIB.so [--function=NAME] --input=a.npy ... [--expect=...] ...
 //
 // FILE is a .mlir module, or a shared library written by kilnc --emit=lib,
@@ -22,6 +23,7 @@
 #include "kiln/InitAll.h"
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Support/Npy.h"
+#include "kiln/Target/CPU/Threading.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -42,6 +44,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 using namespace kiln;
@@ -91,6 +94,13 @@ static cl::opt<std::string>
     benchmark("benchmark",
               cl::desc("Time N runs after a warm-up run (default N = 10)"),
               cl::value_desc("N"), cl::ValueOptional, cl::cat(runCategory));
+// --threads=N is not a cl::opt: libLLVM.so already registers a hidden global
+// option named "threads" (a second one aborts at start-up), so main takes it
+// out of argv before the command line is parsed (takeThreadsFlag).
+static const char threadsHelp[] =
+    "\n  --threads=N   Threads the compiled code's parallel loops use (cpu "
+    "target and\n                libraries; default 0: the OpenMP default, "
+    "OMP_NUM_THREADS or\n                else one per core)\n";
 static cl::opt<bool>
     printOutput("print-output",
                 cl::desc("Print the values of every output"),
@@ -514,16 +524,63 @@ LogicalResult writeOutputs(ArrayRef<HostTensor> outputs) {
   return success();
 }
 
+/// Removes `--threads=N` / `--threads N` (one or two dashes) from argv and
+/// returns N (0 when absent); nullopt after printing an error.
+std::optional<unsigned> takeThreadsFlag(int &argc, char **argv) {
+  unsigned threads = 0;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (arg == "--") { // Positional arguments only from here on.
+      for (; i < argc; ++i)
+        argv[out++] = argv[i];
+      break;
+    }
+    StringRef name = arg;
+    if (!name.consume_front("--") && !name.consume_front("-")) {
+      argv[out++] = argv[i];
+      continue;
+    }
+    StringRef value;
+    if (name == "threads") {
+      if (i + 1 == argc) {
+        error() << "--threads needs a value: --threads=N\n";
+        return std::nullopt;
+      }
+      value = argv[++i];
+    } else if (name.consume_front("threads=")) {
+      value = name;
+    } else {
+      argv[out++] = argv[i];
+      continue;
+    }
+    if (value.getAsInteger(10, threads)) {
+      error() << "--threads expects a number of threads (0: the OpenMP "
+                 "default), got '"
+              << value << "'\n";
+      return std::nullopt;
+    }
+  }
+  argc = out;
+  argv[argc] = nullptr;
+  return threads;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  std::optional<unsigned> numThreads = takeThreadsFlag(argc, argv);
+  if (!numThreads)
+    return 1;
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(runCategory);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "kiln-run: run a kiln function on a target and check its outputs\n");
+  std::string overview =
+      std::string("kiln-run: run a kiln function on a target and check its "
+                  "outputs\n") +
+      threadsHelp;
+  cl::ParseCommandLineOptions(argc, argv, overview);
 
   DialectRegistry registry;
   registerKilnDialects(registry);
@@ -532,6 +589,16 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Compiled code runs its parallel loops on libomp (docs/lowering.md,
+  // "Threads"). omp_set_num_threads on this thread, which is the one that
+  // runs the compiled code, rather than setenv("OMP_NUM_THREADS"): that only
+  // works if libomp has not read its environment yet, and it would leak to
+  // child processes. A library's libomp.so.5 is this same copy (the
+  // dynamic loader matches the soname).
+  if (llvm::Error err = setOpenMPNumThreads(*numThreads)) {
+    error() << "--threads: " << llvm::toString(std::move(err)) << "\n";
+    return 1;
+  }
   if (isSharedLibraryPath(inputFile))
     return runLibrary();
   return run(context, sourceMgr);

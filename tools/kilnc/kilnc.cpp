@@ -46,7 +46,7 @@ using namespace kiln;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Kiln, Linalg, LLVMMLIR, LLVMIR, Asm, Obj, Lib };
+enum class Emit { Kiln, Linalg, Tiled, LLVMMLIR, LLVMIR, Asm, Obj, Lib };
 } // namespace
 
 static cl::OptionCategory kilncCategory("kilnc options");
@@ -65,6 +65,9 @@ static cl::opt<Emit> emit(
     "emit", cl::desc("What to write"), cl::init(Emit::Obj),
     cl::values(clEnumValN(Emit::Kiln, "kiln", "the verified kiln graph"),
                clEnumValN(Emit::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(Emit::Tiled, "tiled",
+                          "linalg tiled, packed and vectorized as the "
+                          "schedules say (on tensors)"),
                clEnumValN(Emit::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
                clEnumValN(Emit::LLVMIR, "llvm-ir", "optimized LLVM IR"),
                clEnumValN(Emit::Asm, "asm", "assembly for the target"),
@@ -242,20 +245,20 @@ static int compile(const char *argv0) {
     return 1;
 
   // Schedules: chosen by the cost model, unless the input or the schedule
-  // file already gives one. Nothing reads them yet beyond --print-schedule;
-  // the conversion carries them onto the linalg ops.
-  if (printSchedule || !scheduleFile.empty()) {
+  // file already gives one (the pipeline selects them again: kept).
+  CPUPipelineOptions pipelineOptions;
+  pipelineOptions.target = selectionTarget(descSpec, targetSearchDirs(argv0));
+  pipelineOptions.scheduleFile = scheduleFile;
+  if (printSchedule) {
     PassManager select(&context);
     KilnSelectSchedulesOptions options;
-    options.target = selectionTarget(descSpec, targetSearchDirs(argv0));
+    options.target = pipelineOptions.target;
     options.scheduleFile = scheduleFile;
     select.addPass(createKilnSelectSchedules(options));
     if (failed(select.run(*module)))
       return 1;
-    if (printSchedule) {
-      printSchedules(*module, llvm::outs());
-      return 0;
-    }
+    printSchedules(*module, llvm::outs());
+    return 0;
   }
 
   // --emit=lib: check what can be exported and linked before lowering.
@@ -291,8 +294,10 @@ static int compile(const char *argv0) {
     pm.addPass(createConvertKilnToLinalg());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+  } else if (emit == Emit::Tiled) {
+    buildCPUTilingPipeline(pm, pipelineOptions);
   } else {
-    buildCPULoweringPipeline(pm);
+    buildCPULoweringPipeline(pm, pipelineOptions);
   }
   if (failed(pm.run(*module)))
     return 1;
@@ -311,7 +316,8 @@ static int compile(const char *argv0) {
     return 1;
   }
 
-  if (emit == Emit::Kiln || emit == Emit::Linalg || emit == Emit::LLVMMLIR) {
+  if (emit == Emit::Kiln || emit == Emit::Linalg || emit == Emit::Tiled ||
+      emit == Emit::LLVMMLIR) {
     module->print(out->os());
     out->keep();
     return 0;

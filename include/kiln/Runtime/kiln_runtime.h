@@ -32,6 +32,17 @@
  * functions are immutable, so several threads may call functions of one
  * module at once (each call with its own output buffers).
  *
+ * Threads inside a call: a library with parallel loops runs them on LLVM's
+ * OpenMP runtime (it depends on libomp.so.5 and finds it through its rpath,
+ * or in the system's library path). The thread count follows
+ * OMP_NUM_THREADS (read when libomp starts, at the first parallel loop),
+ * else one thread per core; an application that links libomp may call
+ * omp_set_num_threads(n) from the thread that calls kiln_function_call.
+ * libomp's threads persist between calls and spin for KMP_BLOCKTIME (200 ms
+ * by default) after each parallel loop; KMP_BLOCKTIME=0 gives the cores back
+ * at once. kiln_module_free may unload libomp with the library; loading a
+ * module again afterwards works.
+ *
  *===----------------------------------------------------------------------===*/
 
 #ifndef KILN_RUNTIME_H

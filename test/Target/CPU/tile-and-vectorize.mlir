@@ -1,8 +1,8 @@
-// kiln-cpu-tile-and-vectorize reads each op's #kiln.schedule: scf.for loops
-// at level 0 (per-thread chunk, sequential for now), level 1 (cache block,
+// kiln-cpu-tile-and-vectorize reads each op's #kiln.schedule: an scf.forall
+// at level 0 (per-thread chunks), scf.for loops at level 1 (cache block,
 // nested in `order`) and level 2 (register tile), the register tile
 // vectorized (matmul: outer products as vector.fma on the n vector, the
-// accumulator kept in registers across the k loop).
+// accumulator kept in registers across the k loop, one 1-D vector per row).
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-tile-and-vectorize | FileCheck %s
 
 // The n, k, m (Goto) order: n chunk 64 at level 0, k block 16 at level 1,
@@ -13,15 +13,16 @@
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK-DAG: %[[C32:.*]] = arith.constant 32 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C64]]
+// CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32]]
 // CHECK: vector.transfer_read {{.*}} vector<4x32xf32>
-// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C16]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (vector<4x32xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C16]] step %[[C1]] iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<32xf32>
-// CHECK: scf.yield {{.*}} : vector<4x32xf32>
+// CHECK: scf.yield {{.*}} : vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>
 // CHECK: vector.transfer_write {{.*}} vector<4x32xf32>
+// CHECK: scf.forall.in_parallel
 // CHECK-NOT: linalg.matmul
 func.func @matmul_4x32(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
   %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 64, 0], [0, 0, 16], [4, 32, 1]], order = [1, 2, 0]>}
@@ -44,9 +45,9 @@ func.func @matmul_4x32(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
 // CHECK: vector.transfer_read {{.*}} vector<2x16xf32>
-// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %[[C1]] iter_args(%{{.*}} = %{{.*}}) -> (vector<2x16xf32>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %[[C1]] iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-2: vector.fma {{.*}} : vector<16xf32>
-// CHECK: scf.yield {{.*}} : vector<2x16xf32>
+// CHECK: scf.yield {{.*}} : vector<16xf32>, vector<16xf32>
 // CHECK: vector.transfer_write {{.*}} vector<2x16xf32>
 // CHECK-NOT: linalg.matmul
 func.func @matmul_2x16(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
@@ -57,14 +58,17 @@ func.func @matmul_2x16(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor
 
 // -----
 
-// An elementwise generic: rows by 2, then 2x16 register tiles. (Known gap:
-// the 2x16 tile is not vectorized yet; this checks the loop nest.)
+// An elementwise generic: rows by 2, then 2x16 register tiles, each one
+// vector addition.
 // CHECK-LABEL: func.func @add
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK: scf.for %{{.*}} step %[[C2]]
 // CHECK: scf.for %{{.*}} step %[[C16]]
-// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x16xf32>)
+// CHECK: %[[X:.*]] = vector.transfer_read {{.*}} vector<2x16xf32>
+// CHECK: %[[Y:.*]] = vector.transfer_read {{.*}} vector<2x16xf32>
+// CHECK: arith.addf %[[X]], %[[Y]] : vector<2x16xf32>
+// CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @add(%a: tensor<8x64xf32>, %b: tensor<8x64xf32>) -> tensor<8x64xf32> {
   %e = tensor.empty() : tensor<8x64xf32>

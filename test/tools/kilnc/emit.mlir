@@ -21,9 +21,9 @@
 // LLVM: llvm.func @_mlir_ciface_axpy
 // IR: target triple = "x86_64-unknown-linux-gnu"
 // IR: define {{.*}}@_mlir_ciface_axpy(
-// AVX2: _mlir_ciface_axpy:
+// AVX2-LABEL: {{^}}axpy:
 // AVX2: vmulps {{.*}}%ymm
-// AVX512: _mlir_ciface_axpy:
+// AVX512-LABEL: {{^}}axpy:
 // AVX512: {{%[yz]mm}}
 // X86OBJ: file format elf64-x86-64
 // X86OBJ: _mlir_ciface_axpy

@@ -49,6 +49,28 @@ def KilnCPUCopyToLinalg : Pass<"kiln-cpu-copy-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def KilnCPUPackMatmuls : Pass<"kiln-cpu-pack-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Data-tile linalg.matmul ops whose schedule asks for packing";
+  let description = [{
+    For every static 2-D `linalg.matmul` (default indexing maps) whose
+    `kiln.schedule` has `pack = [m0, n0, k0]`: A becomes
+    `linalg.pack` `[M/m0, K/k0, m0, k0]`, B `[N/n0, K/k0, n0, k0]`
+    (zero-padded), the product a `linalg.mmt4d` and the result a
+    `linalg.unpack`. A pack of a constant (weights) is computed at compile
+    time into a new `dense_resource` constant; the other packs and unpacks
+    are lowered to pad / reshape / transpose. The schedule is carried over
+    to the six loops of the mmt4d, `[M1, N1, K1, m0, n0, k0]`, mechanically:
+    thread and cache tiles of m and n are divided by m0 and n0, kc by k0,
+    the register tile is one `m0 x n0` inner tile, `order` keeps the
+    matmul's nesting. Every register tile is then full: packing pads the
+    edges.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
+
 def KilnCPUTileAndVectorize
     : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tile and vectorize linalg ops as their kiln.schedule says";
@@ -70,7 +92,26 @@ def KilnCPUTileAndVectorize
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
     "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
-    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect"
+    "mlir::tensor::TensorDialect", "mlir::ub::UBDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
+def KilnCPUApproximateMath
+    : Pass<"kiln-cpu-approximate-math", "mlir::func::FuncOp"> {
+  let summary = "Replace f32 transcendentals by vectorizable polynomials";
+  let description = [{
+    math.tanh, math.erf, math.exp, math.log (and log1p, expm1, ...) on f32
+    scalars and vectors become MLIR's polynomial approximations (upstream
+    `populateMathPolynomialApproximationPatterns`), which are plain
+    arithmetic: LLVM vectorizes the loops that hold them, where a libm call
+    per element would keep them scalar. Accuracy: a few ulp (measured
+    against the reference interpreter in test/Target/CPU/unary.mlir, within
+    the CPU target's rtol 1e-4). Other element types keep their libm calls.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::vector::VectorDialect"
   ];
 }
 

@@ -13,6 +13,7 @@
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Target/CPU/Passes.h"
 #include "kiln/Target/CPU/Pipeline.h"
+#include "kiln/Target/CPU/Threading.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -217,6 +218,13 @@ public:
     options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
     options.enableGDBNotificationListener = false;
     options.enablePerfNotificationListener = false;
+    // Parallel loops call LLVM's OpenMP runtime (__kmpc_*): load libomp into
+    // the process so the JIT resolves them like libm's functions.
+    if (llvm::Error error = loadOpenMPRuntime()) {
+      emitError(function.getLoc(), "cpu target: ")
+          << llvm::toString(std::move(error));
+      return failure();
+    }
     auto engine = ExecutionEngine::create(*clone, options, std::move(*tm));
     if (!engine) {
       emitError(function.getLoc(), "cpu target: JIT compilation failed: ")

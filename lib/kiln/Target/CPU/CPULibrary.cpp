@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/CPU/CPULibrary.h"
+#include "kiln/Target/CPU/Threading.h"
 #include "kiln/Interpreter/Interpreter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -189,9 +191,16 @@ kiln::findLibraryLinker(const CPUTargetDescription &description) {
 
 llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
                                     StringRef outputPath) {
-  llvm::SmallVector<StringRef> args = {linker,       "-shared", "-o",
-                                       outputPath,   objectPath, "-Wl,-z,defs",
-                                       "-lm"};
+  // Parallel loops call LLVM's OpenMP runtime (__kmpc_*): link libomp (only
+  // when the object needs it: --as-needed) with an rpath to its directory,
+  // so the library loads without LD_LIBRARY_PATH.
+  StringRef openmp = getOpenMPRuntimePath();
+  std::string rpath =
+      ("-Wl,-rpath," + llvm::sys::path::parent_path(openmp)).str();
+  llvm::SmallVector<StringRef> args = {
+      linker,        "-shared",   "-o",     outputPath,
+      objectPath,    "-Wl,-z,defs", "-lm",  "-Wl,--push-state,--as-needed",
+      openmp,        "-Wl,--pop-state",     rpath};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
                                      &message);

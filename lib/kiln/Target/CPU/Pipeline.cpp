@@ -1,15 +1,15 @@
 //===- Pipeline.cpp - The CPU target's lowering pipeline ------------------===//
 //
-// First version: correct and naive. kiln -> linalg on tensors -> one-shot
-// bufferization (function boundaries, identity layouts, results turned into
-// caller-owned out-parameters) -> scalar scf loops -> LLVM dialect. The
-// schedule-driven kiln-cpu-tile-and-vectorize pass and the vector lowering
-// passes it needs are registered but not in this pipeline yet.
+// kiln -> schedules (cost model) -> linalg on tensors -> tiled, packed and
+// vectorized as the schedules say -> one-shot bufferization (function
+// boundaries, identity layouts, results turned into caller-owned
+// out-parameters) -> loops -> LLVM dialect.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/CPU/Pipeline.h"
 #include "kiln/Target/CPU/Passes.h"
+#include "kiln/Target/CPU/Threading.h"
 
 #include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
@@ -75,19 +75,48 @@
 
 using namespace mlir;
 
-void kiln::buildCPULoweringPipeline(OpPassManager &pm) {
-  // kiln -> linalg/tensor/arith/math on tensors.
-  // Not yet in the default pipeline (some cpu-vs-ref tests still fail with
-  // it): kiln-select-schedules (target cpu:host) before this conversion and
-  // kiln-cpu-tile-and-vectorize after it. Run them by hand with kiln-opt.
+namespace {
+struct CPUPipelineRegistrationOptions
+    : PassPipelineOptions<CPUPipelineRegistrationOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("cpu[:DESC] for the schedules"),
+                             llvm::cl::init("cpu")};
+  Option<std::string> targetsDir{
+      *this, "targets-dir",
+      llvm::cl::desc("where DESC names are looked up")};
+  Option<std::string> scheduleFile{
+      *this, "schedule-file",
+      llvm::cl::desc("schedules that override the cost model")};
+  kiln::CPUPipelineOptions toOptions() const {
+    return {target, targetsDir, scheduleFile};
+  }
+};
+} // namespace
+
+void kiln::buildCPUTilingPipeline(OpPassManager &pm,
+                                  const CPUPipelineOptions &options) {
+  // Deciding: a schedule for every kiln op (the cost model of the target,
+  // unless the IR or the schedule file gives one).
+  KilnSelectSchedulesOptions select;
+  select.target = options.target;
+  select.targetsDir = options.targetsDir;
+  select.scheduleFile = options.scheduleFile;
+  pm.addPass(kiln::createKilnSelectSchedules(select));
+
+  // kiln -> linalg/tensor/arith/math on tensors; the schedules ride along.
   pm.addPass(kiln::createConvertKilnToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(kiln::createKilnCPUDecomposeAggregates());
-  // No linalg elementwise fusion yet: with the naive loops, adding
-  // linalg-fuse-elementwise-ops here made the GPT-2 block 5x slower (41 ms
-  // -> 203 ms; cause not investigated). Fusion comes with the
-  // schedule-driven tiling.
+
+  // Doing: pack, tile and vectorize as the schedules say.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUPackMatmuls());
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUTileAndVectorize());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
   pm.addPass(kiln::createKilnCPUPrepareEntryPoints());
 
   // Tensors -> buffers. Function boundaries get identity layouts so the
@@ -104,27 +133,46 @@ void kiln::buildCPULoweringPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 
-  // Buffers -> loops.
+  // Buffers -> loops. Vector transfers become (unrolled) loads and stores;
+  // the untiled linalg ops become scalar loops that LLVM's loop vectorizer
+  // sees.
   pm.addPass(kiln::createKilnCPUCopyToLinalg());
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll(true);
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
+  // Level-0 scf.forall -> OpenMP worksharing loops.
+  kiln::addCPUThreadingPasses(pm);
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  // Loops -> LLVM. Math ops with an LLVM intrinsic become intrinsics; the
-  // rest (erf, ...) become libm calls that the JIT resolves in the process.
+  // Loops -> LLVM. f32 transcendentals become polynomials (vectorizable);
+  // math ops with an LLVM intrinsic become intrinsics; the rest become libm
+  // calls that the JIT resolves in the process. Vector ops are lowered
+  // after math-to-libm, which unrolls vector math it turns into calls.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUApproximateMath());
   pm.addPass(arith::createArithExpandOpsPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  kiln::addCPUThreadingToLLVMPasses(pm);
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+void kiln::buildCPULoweringPipeline(OpPassManager &pm,
+                                    const CPUPipelineOptions &options) {
+  buildCPUTilingPipeline(pm, options);
+  buildCPUBufferizeAndLowerPipeline(pm);
 }
 
 void kiln::registerCPUTargetDialects(DialectRegistry &registry) {
@@ -156,9 +204,11 @@ void kiln::registerCPUTargetDialects(DialectRegistry &registry) {
   memref::registerAllocationOpInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  kiln::registerCPUThreadingDialects(registry);
 }
 
 void kiln::registerCPUTargetPasses() {
+  kiln::registerCPUThreadingPasses();
   // Kiln's helper passes.
   kiln::registerKilnCPUPasses();
   // The upstream passes the pipeline uses.
@@ -184,9 +234,18 @@ void kiln::registerCPUTargetPasses() {
   registerConvertControlFlowToLLVMPass();
   registerReconcileUnrealizedCastsPass();
 
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CPUPipelineRegistrationOptions>(
       "kiln-lower-to-llvm-cpu",
       "Lower kiln IR to the LLVM dialect for the cpu target (the pipeline "
       "kiln-run --target=cpu runs)",
-      [](OpPassManager &pm) { kiln::buildCPULoweringPipeline(pm); });
+      [](OpPassManager &pm, const CPUPipelineRegistrationOptions &o) {
+        kiln::buildCPULoweringPipeline(pm, o.toOptions());
+      });
+  PassPipelineRegistration<CPUPipelineRegistrationOptions>(
+      "kiln-cpu-tile",
+      "The first stage of kiln-lower-to-llvm-cpu: select schedules, lower to "
+      "linalg, tile and vectorize (what kilnc --emit=tiled prints)",
+      [](OpPassManager &pm, const CPUPipelineRegistrationOptions &o) {
+        kiln::buildCPUTilingPipeline(pm, o.toOptions());
+      });
 }

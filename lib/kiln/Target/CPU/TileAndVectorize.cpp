@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -40,22 +41,23 @@ namespace kiln {
 
 namespace {
 
-/// Marks the register-tile op to vectorize; the value is the vector shape
-/// (an upper bound of each loop's extent).
-constexpr llvm::StringLiteral kVectorSizesAttr = "kiln.cpu.vector_sizes";
-/// Set on register-tile ops of matmul-like ops (vectorized straight to
-/// vector.contract).
-constexpr llvm::StringLiteral kContractionAttr = "kiln.cpu.contraction";
 /// Vectors larger than this many elements are not formed (the register tile
 /// stays scalar): an entry of 0 at level 2 can make the tile a whole block.
 constexpr int64_t kMaxVectorElements = 1 << 13;
 
+/// Named matmuls in their default form: the register tile is `[.., mr,
+/// nr, 1]` over (m, n, k) and vectorizes to an outer-product contraction.
+/// Contraction generics (transposed or broadcast operands) stay on the
+/// naive path: their vectorized forms need transposes that the cleanup
+/// patterns below do not bound.
 bool isMatmulLike(linalg::LinalgOp op) {
-  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op.getOperation()))
-    return true;
-  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation()))
-    return linalg::isaContractionOpInterface(generic);
-  return false;
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+    return !mm.hasUserDefinedMaps();
+  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
+    return !bmm.hasUserDefinedMaps();
+  // Packed by kiln-cpu-pack-matmuls; the register tile is [1, 1, 1, m0, n0,
+  // k0].
+  return isa<linalg::Mmt4DOp>(op.getOperation());
 }
 
 bool isElementwiseGeneric(linalg::LinalgOp op) {
@@ -103,11 +105,13 @@ std::optional<Plan> mapSchedule(kiln::ScheduleAttr schedule,
 /// `interchange` (empty: domain order); returns the tiled op.
 FailureOr<Operation *> tileLevel(RewriterBase &rewriter, Operation *op,
                                  ArrayRef<int64_t> sizes,
-                                 ArrayRef<int64_t> interchange) {
+                                 ArrayRef<int64_t> interchange,
+                                 bool parallel) {
   if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
     return op;
   scf::SCFTilingOptions options;
-  options.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
+  options.setLoopType(parallel ? scf::SCFTilingOptions::LoopType::ForallOp
+                               : scf::SCFTilingOptions::LoopType::ForOp);
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
   bool identity = true;
   for (auto [i, loop] : llvm::enumerate(interchange))
@@ -123,8 +127,30 @@ FailureOr<Operation *> tileLevel(RewriterBase &rewriter, Operation *op,
   return tiled->tiledOps.back();
 }
 
-/// Tiles one scheduled op at the three levels and marks its register tile
-/// for vectorization. Failures leave a correct (partially tiled) op.
+/// Vectorizes a register tile right after tiling (before any cleanup can
+/// rebuild the op). Only a full tile (static, the vector shape) is
+/// vectorized; a partial edge tile stays a scalar loop that LLVM's loop
+/// vectorizer may still take. (Masked vectorization of partial tiles
+/// produced invalid masks for some elementwise bodies in MLIR 22.)
+void vectorizeRegisterTile(RewriterBase &rewriter, linalg::LinalgOp op,
+                           ArrayRef<int64_t> vectorSizes, bool contraction) {
+  if (op.hasDynamicShape() || op.getStaticLoopRanges() != vectorSizes)
+    return;
+  if (failed(linalg::vectorizeOpPrecondition(op)))
+    return;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+      rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+      /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+      /*assumeDynamicDimsMatchVecSizes=*/false,
+      /*createNamedContraction=*/contraction);
+  if (failed(result))
+    return;
+  rewriter.replaceOp(op, result->replacements);
+}
+
+/// Tiles one scheduled op at the three levels and vectorizes its register
+/// tile. Failures leave a correct (partially tiled or scalar) op.
 void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
             kiln::ScheduleAttr schedule) {
   if (!isa<TilingInterface>(op.getOperation()))
@@ -136,6 +162,7 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!plan)
     return;
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  // `op` is replaced by the tiling below: only `current` is valid after it.
 
   // A level's size that covers the whole enclosing tile (statically) does
   // not tile; what remains is the register tile's vector shape: the level-2
@@ -155,14 +182,16 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   }
 
   Operation *current = op.getOperation();
-  // Level 0 (per-thread chunk): sequential scf.for until threading lands.
-  // Level 1 (cache block): nested in `order`. Level 2 (register tile):
-  // domain order, so the reduction loop of a matmul is innermost and its
+  // Level 0 (per-thread chunk): scf.forall, one iteration per chunk (the
+  // threading passes turn it into an OpenMP worksharing loop). Level 1
+  // (cache block): nested in `order`. Level 2 (register tile): domain
+  // order, so the reduction loop of a matmul is innermost and its
   // accumulator stays in registers.
   ArrayRef<int64_t> interchanges[3] = {{}, plan->order, {}};
   for (unsigned level = 0; level < 3; ++level) {
     FailureOr<Operation *> tiled =
-        tileLevel(rewriter, current, plan->tiles[level], interchanges[level]);
+        tileLevel(rewriter, current, plan->tiles[level], interchanges[level],
+                  /*parallel=*/level == 0);
     if (failed(tiled))
       return;
     current = *tiled;
@@ -178,14 +207,188 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
     return;
   // Vectors of sub-byte elements (i1 masks) are bit-packed in LLVM while
   // memrefs store one byte per element: such ops stay scalar.
-  for (Value operand : op->getOperands()) {
+  for (Value operand : current->getOperands()) {
     Type element = getElementTypeOrSelf(operand.getType());
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
       return;
   }
-  current->setAttr(kVectorSizesAttr, rewriter.getDenseI64ArrayAttr(vectorSizes));
-  if (contraction)
-    current->setAttr(kContractionAttr, rewriter.getUnitAttr());
+  vectorizeRegisterTile(rewriter, cast<linalg::LinalgOp>(current), vectorSizes,
+                        contraction);
+}
+
+/// A mixed-precision contraction (f16/bf16 operands, f32 accumulator) gets
+/// its operands extended first: the outer-product lowering wants one
+/// element type (and the CPU computes in f32 anyway).
+struct ExtendContractOperands : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || !isa<FloatType>(accType.getElementType()))
+      return failure();
+    Type acc = accType.getElementType();
+    auto extend = [&](Value v) -> Value {
+      auto t = cast<VectorType>(v.getType());
+      if (t.getElementType() == acc)
+        return v;
+      return arith::ExtFOp::create(rewriter, op.getLoc(), t.clone(acc), v);
+    };
+    Value lhs = extend(op.getLhs()), rhs = extend(op.getRhs());
+    if (lhs == op.getLhs() && rhs == op.getRhs())
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getLhsMutable().assign(lhs);
+      op.getRhsMutable().assign(rhs);
+    });
+    return success();
+  }
+};
+
+/// A contraction whose reduction dims all have size 1 and whose result is
+/// `m x n` is one outer product: `acc + lhs (x) rhs`. This is the register
+/// tile of a packed (mmt4d, k0 = 1) matmul; the upstream lowering would
+/// treat the unit `k0` innermost in both operands as a dot product and
+/// scalarize it.
+struct UnitReductionContractToOuterProduct
+    : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || accType.getRank() != 2 ||
+        op.getKind() != vector::CombiningKind::ADD ||
+        op->getParentOfType<vector::MaskOp>())
+      return failure();
+    SmallVector<int64_t> bounds;
+    op.getIterationBounds(bounds);
+    auto iterators = op.getIteratorTypesArray();
+    for (auto [bound, it] : llvm::zip(bounds, iterators))
+      if (it == vector::IteratorType::reduction && bound != 1)
+        return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (!maps[2].isProjectedPermutation())
+      return failure();
+    unsigned m = maps[2].getDimPosition(0), n = maps[2].getDimPosition(1);
+    auto uses = [&](AffineMap map, unsigned dim) {
+      return map.isFunctionOfDim(dim);
+    };
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    if (uses(maps[0], n) && uses(maps[1], m))
+      std::swap(lhs, rhs);
+    else if (!(uses(maps[0], m) && uses(maps[1], n)))
+      return failure();
+    auto flatten = [&](Value v, int64_t size) -> Value {
+      auto t = cast<VectorType>(v.getType());
+      if (t.getNumElements() != size)
+        return {};
+      Type elem = accType.getElementType();
+      Value flat = vector::ShapeCastOp::create(
+          rewriter, op.getLoc(), VectorType::get({size}, t.getElementType()),
+          v);
+      if (t.getElementType() != elem)
+        flat = arith::ExtFOp::create(rewriter, op.getLoc(),
+                                     VectorType::get({size}, elem), flat);
+      return flat;
+    };
+    if (cast<VectorType>(lhs.getType()).getNumElements() != bounds[m] ||
+        cast<VectorType>(rhs.getType()).getNumElements() != bounds[n] ||
+        !isa<FloatType>(accType.getElementType()))
+      return failure();
+    Value l = flatten(lhs, bounds[m]), r = flatten(rhs, bounds[n]);
+    rewriter.replaceOpWithNewOp<vector::OuterProductOp>(
+        op, accType, l, r, op.getAcc(),
+        vector::CombiningKindAttr::get(rewriter.getContext(),
+                                       vector::CombiningKind::ADD));
+    return success();
+  }
+};
+
+/// Assembles a rank-2 vector from its rows.
+Value assembleRows(RewriterBase &rewriter, Location loc, VectorType type,
+                   ValueRange rows) {
+  Value acc = ub::PoisonOp::create(rewriter, loc, type);
+  for (auto [r, row] : llvm::enumerate(rows))
+    acc = vector::InsertOp::create(rewriter, loc, row, acc, int64_t(r));
+  return acc;
+}
+
+/// Rewrites a loop that carries rank-2 vectors (the hoisted `mr x nr`
+/// accumulator of a matmul's register tile) to carry each row as a 1-D
+/// vector. LLVM gets a 2-D vector as an array of vectors, which it keeps in
+/// memory across the loop's back edge; 1-D vectors it splits into
+/// registers. Canonicalization afterwards folds the row inserts/extracts.
+void splitVectorIterArgsIntoRows(RewriterBase &rewriter, scf::ForOp loop) {
+  auto rank2 = [](Type t) {
+    auto v = dyn_cast<VectorType>(t);
+    return v && v.getRank() == 2 && !v.isScalable();
+  };
+  if (llvm::none_of(loop.getInitArgs().getTypes(), rank2))
+    return;
+  Location loc = loop.getLoc();
+  rewriter.setInsertionPoint(loop);
+  SmallVector<Value> inits;
+  for (Value init : loop.getInitArgs()) {
+    if (!rank2(init.getType())) {
+      inits.push_back(init);
+      continue;
+    }
+    for (int64_t r = 0, e = cast<VectorType>(init.getType()).getDimSize(0);
+         r < e; ++r)
+      inits.push_back(vector::ExtractOp::create(rewriter, loc, init, r));
+  }
+  auto newLoop =
+      scf::ForOp::create(rewriter, loc, loop.getLowerBound(),
+                         loop.getUpperBound(), loop.getStep(), inits);
+  Block *body = newLoop.getBody();
+  if (!body->empty())
+    rewriter.eraseOp(body->getTerminator());
+
+  // Old block arguments from the new ones.
+  rewriter.setInsertionPointToStart(body);
+  SmallVector<Value> args = {newLoop.getInductionVar()};
+  unsigned next = 0;
+  for (Value init : loop.getInitArgs()) {
+    if (!rank2(init.getType())) {
+      args.push_back(newLoop.getRegionIterArgs()[next++]);
+      continue;
+    }
+    auto type = cast<VectorType>(init.getType());
+    args.push_back(assembleRows(
+        rewriter, loc, type,
+        newLoop.getRegionIterArgs().slice(next, type.getDimSize(0))));
+    next += type.getDimSize(0);
+  }
+  rewriter.mergeBlocks(loop.getBody(), body, args);
+
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  rewriter.setInsertionPoint(yield);
+  SmallVector<Value> yielded;
+  for (Value v : yield.getOperands()) {
+    if (!rank2(v.getType())) {
+      yielded.push_back(v);
+      continue;
+    }
+    for (int64_t r = 0, e = cast<VectorType>(v.getType()).getDimSize(0);
+         r < e; ++r)
+      yielded.push_back(vector::ExtractOp::create(rewriter, loc, v, r));
+  }
+  rewriter.replaceOpWithNewOp<scf::YieldOp>(yield, yielded);
+
+  rewriter.setInsertionPointAfter(newLoop);
+  SmallVector<Value> results;
+  next = 0;
+  for (Value old : loop.getResults()) {
+    if (!rank2(old.getType())) {
+      results.push_back(newLoop.getResult(next++));
+      continue;
+    }
+    auto type = cast<VectorType>(old.getType());
+    results.push_back(assembleRows(
+        rewriter, loc, type,
+        newLoop.getResults().slice(next, type.getDimSize(0))));
+    next += type.getDimSize(0);
+  }
+  rewriter.replaceOp(loop, results);
 }
 
 void addCanonicalizations(MLIRContext *ctx, RewritePatternSet &patterns) {
@@ -202,7 +405,7 @@ struct TileAndVectorizePass
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
 
-    // 1. Tile every scheduled op.
+    // 1. Tile every scheduled op and vectorize its register tiles.
     SmallVector<std::pair<linalg::LinalgOp, kiln::ScheduleAttr>> ops;
     func.walk([&](linalg::LinalgOp op) {
       if (auto schedule =
@@ -215,61 +418,22 @@ struct TileAndVectorizePass
     for (auto [op, schedule] : ops)
       tileOp(rewriter, op, schedule);
 
-    // 2. Simplify the tile sizes (affine.min over loop bounds) so full
-    //    register tiles get static shapes.
-    {
-      RewritePatternSet patterns(ctx);
-      addCanonicalizations(ctx, patterns);
-      scf::populateSCFForLoopCanonicalizationPatterns(patterns);
-      if (failed(applyPatternsGreedily(func, std::move(patterns))))
-        return signalPassFailure();
-    }
-
-    // 3. Vectorize the register tiles.
-    SmallVector<linalg::LinalgOp> marked;
-    func.walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(kVectorSizesAttr))
-        marked.push_back(op);
-    });
-    for (linalg::LinalgOp op : marked) {
-      auto sizesAttr = op->getAttrOfType<DenseI64ArrayAttr>(kVectorSizesAttr);
-      bool contraction = op->hasAttr(kContractionAttr);
-      op->removeAttr(kVectorSizesAttr);
-      op->removeAttr(kContractionAttr);
-      // Only full, static register tiles are vectorized for now; a partial
-      // (dynamic) tile stays scalar (masked vectorization: later).
-      if (op.hasDynamicShape() ||
-          op.getStaticLoopRanges() != ArrayRef<int64_t>(sizesAttr.asArrayRef()))
-        continue;
-      SmallVector<int64_t> sizes;
-      if (failed(linalg::vectorizeOpPrecondition(op, sizes)))
-        continue;
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
-          rewriter, op, sizes, /*inputScalableVecDims=*/{},
-          /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
-          /*assumeDynamicDimsMatchVecSizes=*/false,
-          /*createNamedContraction=*/contraction);
-      if (failed(result))
-        continue;
-      rewriter.replaceOp(op, result->replacements);
-    }
-
-    // 4. Clean up: fold tensor slices into transfers, drop unit dims,
-    //    simplify transfer permutation maps, form contractions.
+    // 2. Clean up: fold tensor slices into transfers, drop unit dims,
+    //    simplify transfer permutation maps. (Contractions are formed by the
+    //    vectorizer itself; the reduction-to-contract patterns ping-pong with
+    //    the extf of mixed-precision matmuls.)
     {
       RewritePatternSet patterns(ctx);
       addCanonicalizations(ctx, patterns);
       scf::populateSCFForLoopCanonicalizationPatterns(patterns);
       tensor::populateFoldTensorSubsetOpPatterns(patterns);
-      vector::populateVectorReductionToContractPatterns(patterns);
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
 
-    // 5. Keep accumulators in registers: hoist loop-invariant
+    // 3. Keep accumulators in registers: hoist loop-invariant
     //    transfer_read/transfer_write (and slice) pairs out of the loops,
     //    innermost loops first.
     SmallVector<scf::ForOp> loops;
@@ -278,11 +442,13 @@ struct TileAndVectorizePass
       (void)hoistLoopInvariantSubsets(
           rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
 
-    // 6. Lower vector.contract to outer products and those to FMAs; the
+    // 4. Lower vector.contract to outer products and those to FMAs; the
     //    transfers stay until after bufferization (convert-vector-to-scf).
     {
       RewritePatternSet patterns(ctx);
       addCanonicalizations(ctx, patterns);
+      patterns.add<UnitReductionContractToOuterProduct>(ctx, /*benefit=*/20);
+      patterns.add<ExtendContractOperands>(ctx, /*benefit=*/10);
       vector::populateVectorContractLoweringPatterns(
           patterns, vector::VectorContractLowering::OuterProduct);
       vector::populateVectorOuterProductLoweringPatterns(patterns);
@@ -291,9 +457,23 @@ struct TileAndVectorizePass
       vector::populateVectorMultiReductionLoweringPatterns(
           patterns, vector::VectorMultiReductionLowering::InnerParallel);
       vector::populateVectorBroadcastLoweringPatterns(patterns);
-      vector::populateVectorShapeCastLoweringPatterns(patterns);
+      // shape_casts stay for vector-to-llvm: lowering them here element by
+      // element ping-pongs with their canonicalization.
       vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // 5. Accumulators in registers: loops carry them as rows (innermost
+    //    loops first), then the row inserts/extracts fold away.
+    SmallVector<scf::ForOp> vectorLoops;
+    func.walk([&](scf::ForOp loop) { vectorLoops.push_back(loop); });
+    for (scf::ForOp loop : vectorLoops)
+      splitVectorIterArgsIntoRows(rewriter, loop);
+    {
+      RewritePatternSet patterns(ctx);
+      addCanonicalizations(ctx, patterns);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }

@@ -18,22 +18,22 @@ func.func @matmul_1024(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>) -> 
 }
 
 // AVX2-LABEL: func.func @matmul_128x768x3072
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 384, 0], [0, 0, 144], [4, 24, 1]], order = [1, 2, 0]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 384, 0], [0, 0, 120], [2, 32, 1]], order = [1, 2, 0]>}
 // AVX512-LABEL: func.func @matmul_128x768x3072
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 40], [4, 96, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_128x768x3072
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 288], [4, 24, 1]], order = [1, 2, 0]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 408], [4, 16, 1]], order = [1, 2, 0]>}
 func.func @matmul_128x768x3072(%a: tensor<128x768xf32>, %b: tensor<768x3072xf32>) -> tensor<128x3072xf32> {
   %0 = kiln.matmul %a, %b : tensor<128x768xf32>, tensor<768x3072xf32> -> tensor<128x3072xf32>
   return %0 : tensor<128x3072xf32>
 }
 
 // AVX2-LABEL: func.func @matmul_128x3072x768
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 96, 0], [0, 0, 144], [4, 24, 1]], order = [1, 2, 0]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 96, 0], [0, 0, 120], [2, 32, 1]], order = [1, 2, 0]>}
 // AVX512-LABEL: func.func @matmul_128x3072x768
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 48, 0], [0, 0, 72], [8, 48, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_128x3072x768
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 48, 0], [0, 0, 288], [4, 24, 1]], order = [1, 2, 0]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 48, 0], [0, 0, 408], [4, 16, 1]], order = [1, 2, 0]>}
 func.func @matmul_128x3072x768(%a: tensor<128x3072xf32>, %b: tensor<3072x768xf32>) -> tensor<128x768xf32> {
   %0 = kiln.matmul %a, %b : tensor<128x3072xf32>, tensor<3072x768xf32> -> tensor<128x768xf32>
   return %0 : tensor<128x768xf32>
