@@ -1038,6 +1038,33 @@ Value lowerGather(OpBuilder &b, kiln::GatherOp op, Value data, Value indices) {
 
 //--- attention -----------------------------------------------------------------
 
+/// With static shapes the two contractions of attention are batch matmuls
+/// over `[B * Hkv, group * Sq, ...]` (the query heads of one key/value head
+/// are consecutive rows), so the CPU tiles and vectorizes them like any
+/// matmul. Their schedules follow from the attention's (threads over the
+/// heads, the query block, the `mr x nr` register tile): a mechanical
+/// mapping of the decision, not a new one.
+static Attribute attentionPartSchedule(Attribute attr, int64_t batch,
+                                       int64_t kvHeads, int64_t group,
+                                       bool valueProduct) {
+  auto s = dyn_cast_or_null<kiln::ScheduleAttr>(attr);
+  if (!s || s.getNumLevels() != 3 || s.getNumLoops() != 5)
+    return {};
+  ArrayRef<int64_t> l0 = s.getLevel(0), l1 = s.getLevel(1),
+                    l2 = s.getLevel(2);
+  int64_t bh0 = 0;
+  if (l0[0] > 0)
+    bh0 = l0[0] * kvHeads;
+  else if (l0[1] > 0 && batch == 1)
+    bh0 = std::max<int64_t>(1, l0[1] / group);
+  int64_t rows0 = group == 1 ? l0[2] : 0, rows1 = group == 1 ? l1[2] : 0;
+  SmallVector<SmallVector<int64_t>> tiles = {
+      {bh0, rows0, 0, 0},
+      {1, rows1, 0, valueProduct ? l1[3] : 0},
+      {1, l2[2], l2[4], 1}};
+  return kiln::ScheduleAttr::get(s.getContext(), tiles, {}, {}, std::nullopt);
+}
+
 Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
                      Value v, Value mask) {
   Location loc = op.getLoc();
@@ -1056,7 +1083,68 @@ Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
   // scores[b, h, i, j] = sum_c q[b, h, i, c] * k[b, h / group, j, c]
   OpFoldResult sB = dimOf(b, loc, q, 0), sH = dimOf(b, loc, q, 1),
                sQ = dimOf(b, loc, q, 2), sK = dimOf(b, loc, k, 2);
-  Value scoresInit = filledTensor(b, loc, {sB, sH, sQ, sK}, zero);
+  RankedTensorType vt = tensorType(v);
+  bool batched = qt.hasStaticShape() && kt.hasStaticShape() &&
+                 vt.hasStaticShape() && qt.getElementType() == ct;
+  int64_t B = qt.getDimSize(0), Hq = qt.getDimSize(1), Sq = qt.getDimSize(2),
+          D = qt.getDimSize(3), Hk = kt.getDimSize(1), Sk = kt.getDimSize(2),
+          Dv = vt.getDimSize(3);
+  Attribute schedule = op->getAttr("kiln.schedule");
+  // [B, Hq, S, X] <-> [B * Hkv, group * S, X].
+  auto toBatched = [&](Value t, int64_t heads, int64_t rows, int64_t cols) {
+    auto type = RankedTensorType::get({B * heads, rows, cols}, ct);
+    if (heads == Hk && rows != tensorType(t).getDimSize(2)) {
+      // Query-like: [B, Hk * group, S, X] -> [B, Hk, group, S, X] -> ...
+      auto five = RankedTensorType::get({B, Hk, group, Sq, cols}, ct);
+      Value e = tensor::ExpandShapeOp::create(
+          b, loc, five, t, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+      return tensor::CollapseShapeOp::create(
+                 b, loc, type, e,
+                 SmallVector<ReassociationIndices>{{0, 1}, {2, 3}, {4}})
+          .getResult();
+    }
+    return tensor::CollapseShapeOp::create(
+               b, loc, type, t,
+               SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}})
+        .getResult();
+  };
+  auto fromBatched = [&](Value t, int64_t cols) -> Value {
+    auto five = RankedTensorType::get({B, Hk, group, Sq, cols}, ct);
+    Value e = tensor::ExpandShapeOp::create(
+        b, loc, five, t, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
+    return tensor::CollapseShapeOp::create(
+               b, loc, RankedTensorType::get({B, Hq, Sq, cols}, ct), e,
+               SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}})
+        .getResult();
+  };
+  auto batchMatmul = [&](Value lhs, Value rhs, int64_t m, int64_t n,
+                         bool valueProduct) -> Value {
+    Value init = filledTensor(
+        b, loc,
+        {b.getIndexAttr(B * Hk), b.getIndexAttr(m), b.getIndexAttr(n)}, zero);
+    auto mm = linalg::BatchMatmulOp::create(b, loc, TypeRange{init.getType()},
+                                            ValueRange{lhs, rhs},
+                                            ValueRange{init});
+    if (Attribute part =
+            attentionPartSchedule(schedule, B, Hk, group, valueProduct))
+      mm->setAttr("kiln.schedule", part);
+    return mm.getResult(0);
+  };
+
+  Value scores;
+  if (batched) {
+    // k^T once ([B, Hk, D, Sk]), then one batch matmul.
+    Value kT = linalg::TransposeOp::create(
+                   b, loc, k,
+                   tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{B, Hk, D, Sk}, ct),
+                   ArrayRef<int64_t>{0, 1, 3, 2})
+                   .getResult()[0];
+    scores = fromBatched(
+        batchMatmul(toBatched(q, Hk, group * Sq, D), toBatched(kT, Hk, D, Sk),
+                    group * Sq, Sk, /*valueProduct=*/false),
+        Sk);
+  }
+
   SmallVector<IteratorType> iters = parallel(4);
   iters.push_back(IteratorType::reduction);
   auto dot = [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
@@ -1065,8 +1153,9 @@ Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
     return arith::AddFOp::create(nb, nl, args[2],
                                  arith::MulFOp::create(nb, nl, x, y));
   };
-  Value scores = buildGeneric(
-      b, loc, ValueRange{q, k}, scoresInit,
+  if (!scores)
+    scores = buildGeneric(
+      b, loc, ValueRange{q, k}, filledTensor(b, loc, {sB, sH, sQ, sK}, zero),
       {AffineMap::get(5, 0, {d0, d1, d2, d4}, ctx),
        AffineMap::get(5, 0, {d0, kvHead, d3, d4}, ctx),
        AffineMap::get(5, 0, {d0, d1, d2, d3}, ctx)},
@@ -1125,6 +1214,14 @@ Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
                     .getResult()[0];
 
   // out[b, h, i, e] = sum_j p[b, h, i, j] * v[b, h / group, j, e]
+  if (batched) {
+    Value out = fromBatched(
+        batchMatmul(toBatched(probs, Hk, group * Sq, Sk),
+                    toBatched(v, Hk, Sk, Dv), group * Sq, Dv,
+                    /*valueProduct=*/true),
+        Dv);
+    return matchType(b, loc, convertTensor(b, loc, out, elem), resultType);
+  }
   Value outInit =
       filledTensor(b, loc, {sB, sH, sQ, dimOf(b, loc, v, 3)}, zero);
   Value out = buildGeneric(
@@ -1290,7 +1387,9 @@ static void propagateSchedule(Operation *op, Value result) {
     root = fallback;
   if (!root)
     return;
-  if (schedule)
+  // A lowering that scheduled its parts itself (static attention's batch
+  // matmuls) keeps them.
+  if (schedule && !root->hasAttr("kiln.schedule"))
     root->setAttr("kiln.schedule", schedule);
   if (time)
     root->setAttr("kiln.predicted_time_us", time);
