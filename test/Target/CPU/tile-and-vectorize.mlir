@@ -6,7 +6,8 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-tile-and-vectorize | FileCheck %s
 
 // The n, k, m (Goto) order: n chunk 64 at level 0, k block 16 at level 1,
-// a 4x32 register tile stepping k by 1.
+// then register tiles n outer, m inner (the B panel stays in L1), each
+// 4x32 tile stepping k by 1.
 // CHECK-LABEL: func.func @matmul_4x32
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
@@ -15,8 +16,8 @@
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
 // CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C4]]
 // CHECK: vector.transfer_read {{.*}} vector<4x32xf32>
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[C16]] step %[[C1]] iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK-COUNT-4: vector.fma {{.*}} : vector<32xf32>

@@ -17,8 +17,8 @@
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C16:.*]] = arith.constant 16 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C8]]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C16]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C2]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
 // CHECK-COUNT-2: vector.fma {{.*}} : vector<16xf32>
 func.func @model(%a: tensor<48x48xf32>, %b: tensor<48x64xf32>) -> tensor<48x64xf32> {

@@ -184,10 +184,21 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   Operation *current = op.getOperation();
   // Level 0 (per-thread chunk): scf.forall, one iteration per chunk (the
   // threading passes turn it into an OpenMP worksharing loop). Level 1
-  // (cache block): nested in `order`. Level 2 (register tile): domain
-  // order, so the reduction loop of a matmul is innermost and its
-  // accumulator stays in registers.
-  ArrayRef<int64_t> interchanges[3] = {{}, plan->order, {}};
+  // (cache block): nested in `order`. Level 2 (register tile): below, with
+  // the reduction loop of a matmul innermost so that its accumulator stays
+  // in registers.
+  // Register-tile loops: the parallel loops in `order` (for the Goto nest
+  // n, k, m that is n then m: one kc x nr panel of B stays in L1 while the
+  // m tiles sweep past it), then the reductions innermost.
+  SmallVector<int64_t> registerOrder;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (int64_t loop : plan->order)
+    if (iterators[loop] == utils::IteratorType::parallel)
+      registerOrder.push_back(loop);
+  for (int64_t loop : plan->order)
+    if (iterators[loop] != utils::IteratorType::parallel)
+      registerOrder.push_back(loop);
+  ArrayRef<int64_t> interchanges[3] = {{}, plan->order, registerOrder};
   for (unsigned level = 0; level < 3; ++level) {
     FailureOr<Operation *> tiled =
         tileLevel(rewriter, current, plan->tiles[level], interchanges[level],
