@@ -115,4 +115,30 @@ def KilnCPUApproximateMath
   ];
 }
 
+def KilnCPUSequentializeNestedParallel
+    : Pass<"kiln-cpu-sequentialize-nested-parallel", "mlir::ModuleOp"> {
+  let summary = "Turn every scf.forall / scf.parallel nested in another one "
+                "into scf.for loops";
+  let description = [{
+    Only the outermost parallel loop becomes an OpenMP parallel region
+    (nested OpenMP parallelism is off by default, so inner regions would
+    only add a serialized fork per outer iteration). Bodies that allocate
+    on the stack are wrapped in memref.alloca_scope so an iteration's
+    allocas live for that iteration only. The tensor form of scf.forall
+    and scf.parallel with reductions are left alone.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"];
+}
+
+def KilnCPULowerAllocaScopes
+    : Pass<"kiln-cpu-lower-alloca-scopes", "mlir::ModuleOp"> {
+  let summary = "Inline single-block memref.alloca_scope ops";
+  let description = [{
+    With llvm.intr.stacksave / stackrestore around the inlined body when it
+    allocates, so scf-to-cf may then split the body into blocks (an
+    alloca_scope region must have one block).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // KILN_TARGET_CPU_PASSES_TD

@@ -52,21 +52,13 @@ void addCPUThreadingToLLVMPasses(mlir::OpPassManager &pm);
 /// kilnc to translate the module).
 void registerCPUThreadingDialects(mlir::DialectRegistry &registry);
 
-/// Registers the passes above (Kiln's two and the upstream ones) so kiln-opt
-/// can run them by name.
+/// Registers the upstream passes above and the `kiln-cpu-threading`
+/// pipeline so kiln-opt can run them by name (Kiln's own two are
+/// registered with the other CPU passes).
 void registerCPUThreadingPasses();
 
-/// kiln-cpu-sequentialize-nested-parallel: every scf.forall / scf.parallel
-/// nested inside another one becomes scf.for loops (OpenMP nested
-/// parallelism is off by default, so a nested omp.parallel would only add a
-/// serialized fork per outer iteration). scf.parallel with reductions is
-/// left as it is.
-std::unique_ptr<mlir::Pass> createSequentializeNestedParallelLoopsPass();
-
-/// kiln-cpu-lower-alloca-scopes: replaces every memref.alloca_scope whose
-/// body is one block by its body, bracketed by llvm.intr.stacksave /
-/// stackrestore when the body allocates on the stack.
-std::unique_ptr<mlir::Pass> createLowerAllocaScopesPass();
+// Kiln's two passes here, kiln-cpu-sequentialize-nested-parallel and
+// kiln-cpu-lower-alloca-scopes, are declared in Passes.td.
 
 //===----------------------------------------------------------------------===//
 // The OpenMP runtime in the process (the JIT and kiln-run)
