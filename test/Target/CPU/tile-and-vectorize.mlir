@@ -93,3 +93,25 @@ func.func @unscheduled(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %c: tensor<4x4x
   %0 = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// A reduction (not elementwise, not a matmul): only the threads' level is
+// applied (rows in chunks of 2 over scf.forall); each chunk keeps the
+// scalar generic.
+// CHECK-LABEL: func.func @row_max
+// CHECK: scf.forall (%{{.*}}) = (0) to (8) step (2)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}}ins(%{{.*}} : tensor<2x64xf32>)
+// CHECK-NOT: vector.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#out = affine_map<(d0, d1) -> (d0)>
+func.func @row_max(%a: tensor<8x64xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "reduction"]}
+      ins(%a : tensor<8x64xf32>) outs(%init : tensor<8xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[2, 0], [0, 0], [1, 16]]>} {
+  ^bb0(%x: f32, %m: f32):
+    %r = arith.maxnumf %x, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

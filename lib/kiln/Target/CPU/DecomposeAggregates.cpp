@@ -7,6 +7,8 @@
 
 #include "kiln/Target/CPU/Passes.h"
 
+#include "kiln/Dialect/Graph/IR/GraphDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -30,10 +32,25 @@ struct DecomposeAggregatesPass
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : ops) {
       rewriter.setInsertionPoint(op);
+      Operation *before = op->getPrevNode();
       FailureOr<SmallVector<Value>> values = op.decomposeOperation(rewriter);
       if (failed(values)) {
         op->emitError("the cpu target cannot decompose this op");
         return signalPassFailure();
+      }
+      // The parts iterate over the aggregate's domain (softmax: the same
+      // loops, the axis a reduction or parallel): its schedule applies to
+      // each part with as many loops.
+      if (Attribute schedule = op->getAttr(kiln::kScheduleAttrName)) {
+        // (linalg.softmax is not a LinalgOp: its domain is its input's.)
+        auto input = dyn_cast<ShapedType>(op->getOperand(0).getType());
+        int64_t loops = input && input.hasRank() ? input.getRank() : -1;
+        for (Operation *part = before ? before->getNextNode()
+                                      : &op->getBlock()->front();
+             part && part != op.getOperation(); part = part->getNextNode())
+          if (auto linalgOp = dyn_cast<linalg::LinalgOp>(part))
+            if (int64_t(linalgOp.getNumLoops()) == loops)
+              part->setAttr(kiln::kScheduleAttrName, schedule);
       }
       rewriter.replaceOp(op, *values);
     }

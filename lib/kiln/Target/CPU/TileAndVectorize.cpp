@@ -156,11 +156,23 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!isa<TilingInterface>(op.getOperation()))
     return;
   bool contraction = isMatmulLike(op);
-  if (!contraction && !isElementwiseGeneric(op))
-    return;
   std::optional<Plan> plan = mapSchedule(schedule, op.getNumLoops());
   if (!plan)
     return;
+  // Other kinds (reductions, softmax parts, transposes, gathers): only the
+  // threads' level; each chunk runs the naive loops.
+  if (!contraction && !isElementwiseGeneric(op)) {
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    for (auto [size, it] : llvm::zip(plan->tiles[0], iterators))
+      if (size != 0 && it != utils::IteratorType::parallel)
+        return;
+    if (succeeded(tileLevel(rewriter, op.getOperation(), plan->tiles[0], {},
+                            /*parallel=*/true))) {
+      // (The tiled op keeps its schedule attribute: harmless, it is not
+      // visited again.)
+    }
+    return;
+  }
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
   // `op` is replaced by the tiling below: only `current` is valid after it.
 
