@@ -126,6 +126,13 @@ void packMatmul(RewriterBase &rewriter, linalg::MatmulOp mm,
   auto ct = cast<RankedTensorType>(c.getType());
   if (!at.hasStaticShape() || !bt.hasStaticShape() || !ct.hasStaticShape())
     return;
+  // Leading batch entries of a flattened [B, M, K] x [K, N] matmul must be
+  // 0 or 1 at every level (they are dropped).
+  unsigned drop = schedule.getNumLoops() - 3;
+  for (unsigned l = 0; l < 3; ++l)
+    if (llvm::any_of(schedule.getLevel(l).take_front(drop),
+                     [](int64_t v) { return v > 1; }))
+      return;
   int64_t m0 = p[0], n0 = p[1], k0 = p[2];
   Location loc = mm.getLoc();
   rewriter.setInsertionPoint(mm);
@@ -164,18 +171,10 @@ void packMatmul(RewriterBase &rewriter, linalg::MatmulOp mm,
   auto mmt4d = linalg::Mmt4DOp::create(rewriter, loc, TypeRange{cp.getType()},
                                        ValueRange{ap, bp}, ValueRange{cp});
 
-  // The schedule on the six loops [M1, N1, K1, m0, n0, k0]; leading batch
-  // entries of a flattened [B, M, K] x [K, N] matmul are 1 (checked by the
-  // caller's mapping) and dropped.
-  unsigned drop = schedule.getNumLoops() - 3;
+  // The schedule on the six loops [M1, N1, K1, m0, n0, k0].
   auto level = [&](unsigned l) {
-    ArrayRef<int64_t> s = schedule.getLevel(l).drop_front(drop);
-    return s;
+    return schedule.getLevel(l).drop_front(drop);
   };
-  for (unsigned l = 0; l < 3; ++l)
-    if (llvm::any_of(schedule.getLevel(l).take_front(drop),
-                     [](int64_t v) { return v > 1; }))
-      return (void)rewriter.eraseOp(mmt4d);
   SmallVector<SmallVector<int64_t>> tiles = {
       {divTile(level(0)[0], m0), divTile(level(0)[1], n0), 0, 0, 0, 0},
       {divTile(level(1)[0], m0), divTile(level(1)[1], n0),
