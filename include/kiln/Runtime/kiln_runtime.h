@@ -40,7 +40,13 @@
  * omp_set_num_threads(n) from the thread that calls kiln_function_call.
  * libomp's threads persist between calls and spin for KMP_BLOCKTIME (200 ms
  * by default) after each parallel loop; KMP_BLOCKTIME=0 gives the cores back
- * at once. kiln_module_free may unload libomp with the library; loading a
+ * at once.
+ *
+ * Memory inside a call: compiled code mallocs its large temporaries (packed
+ * matmul operands) and frees them before it returns. With glibc, blocks
+ * above M_MMAP_THRESHOLD come from fresh mmaps whose pages fault in on
+ * every call; an application calling in a loop may raise M_MMAP_THRESHOLD
+ * and M_TRIM_THRESHOLD with mallopt() (kiln-run does). kiln_module_free may unload libomp with the library; loading a
  * module again afterwards works.
  *
  *===----------------------------------------------------------------------===*/
