@@ -5,11 +5,14 @@
 // RUN: kiln-opt %s --split-input-file --kiln-cpu-pack-matmuls | FileCheck %s
 
 // CHECK-LABEL: func.func @packed
-// CHECK: %[[A:.*]] = linalg.transpose ins(%{{.*}} : tensor<16x4x64x1xf32>) outs(%{{.*}} : tensor<16x64x4x1xf32>) permutation = [0, 2, 1, 3]
-// CHECK: %[[B:.*]] = linalg.transpose ins(%{{.*}} : tensor<64x1x2x64xf32>) outs(%{{.*}} : tensor<2x64x64x1xf32>) permutation = [2, 0, 3, 1]
+// The packs' and the unpack's copies are elementwise generics scheduled
+// like the matmul's threads (2 chunks of the outermost loop), one packed
+// inner tile per register tile.
+// CHECK: %[[A:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<16x4x64x1xf32>) outs(%{{.*}} : tensor<16x64x4x1xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0, 0], [0, 0, 0, 0], [1, 1, 4, 1]]>}
+// CHECK: %[[B:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<64x1x2x64xf32>) outs(%{{.*}} : tensor<2x64x64x1xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = {{\[}}[1, 0, 0, 0], [0, 0, 0, 0], [1, 1, 64, 1]]>}
 // CHECK: %[[C:.*]] = linalg.fill {{.*}} -> tensor<16x2x4x64xf32>
 // CHECK: linalg.mmt4d {kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 1, 0, 0, 0, 0], [2, 0, 32, 0, 0, 0], [1, 1, 1, 0, 0, 0]], order = [1, 2, 0, 3, 4, 5]>} ins(%[[A]], %[[B]] : {{.*}}) outs(%[[C]] : tensor<16x2x4x64xf32>)
-// CHECK: linalg.transpose {{.*}} permutation = [0, 2, 1, 3]
+// CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<16x2x4x64xf32>) outs(%{{.*}} : tensor<16x4x2x64xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0, 0], [0, 0, 0, 0], [1, 1, 1, 64]]>}
 // CHECK: tensor.collapse_shape
 // CHECK-NOT: linalg.matmul
 func.func @packed(%a: tensor<64x64xf32>, %b: tensor<64x128xf32>) -> tensor<64x128xf32> {
@@ -26,7 +29,7 @@ func.func @packed(%a: tensor<64x64xf32>, %b: tensor<64x128xf32>) -> tensor<64x12
 // A constant B: packed into a new dense_resource constant, no transpose.
 // CHECK-LABEL: func.func @weights
 // CHECK: %[[W:.*]] = arith.constant dense_resource<kiln_packed> : tensor<1x2x4x1xf32>
-// CHECK-NOT: linalg.transpose ins(%{{.*}} : tensor<2x1x1x4xf32>
+// CHECK-NOT: linalg.generic {{.*}}outs(%{{.*}} : tensor<1x2x4x1xf32>)
 // CHECK: linalg.mmt4d {{.*}} ins(%{{.*}}, %[[W]] :
 func.func @weights(%a: tensor<4x2xf32>) -> tensor<4x4xf32> {
   %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>

@@ -31,6 +31,9 @@ namespace kiln {
 
 namespace {
 
+/// On the packs / unpacks this pass creates: the matmul's thread chunks.
+constexpr llvm::StringLiteral kRelayoutChunksAttr = "kiln.cpu.relayout_chunks";
+
 /// The raw row-major bytes of a constant's value, or nothing (splats and
 /// other encodings are not folded).
 std::optional<ArrayRef<char>> rawConstantData(Attribute value) {
@@ -113,6 +116,47 @@ int64_t divTile(int64_t size, int64_t unit) {
   return size == 0 ? 0 : std::max<int64_t>(1, size / unit);
 }
 
+/// How many thread chunks a matmul schedule's level 0 (`[batch..., m, n,
+/// k]`) makes of a result with extents `[M, N]`.
+int64_t threadChunks(kiln::ScheduleAttr schedule, ArrayRef<int64_t> extents) {
+  ArrayRef<int64_t> l0 = schedule.getLevel(0).drop_back().take_back(2);
+  int64_t chunks = 1;
+  for (auto [tile, extent] : llvm::zip(l0, extents))
+    if (tile > 0)
+      chunks *= (extent + tile - 1) / tile;
+  return chunks;
+}
+
+/// The copy of a pack or unpack (a linalg.transpose from lowerPack /
+/// lowerUnPack) becomes an elementwise generic that the tiling pass
+/// vectorizes and spreads over as many threads as the matmul's schedule
+/// uses: level 0 splits the outermost loop into that many chunks, the
+/// register tile is the packed inner tile (`innerDims`: the loops that are
+/// whole in one register tile). A mechanical consequence of the matmul's
+/// `pack` decision, not a new one.
+void scheduleRelayout(RewriterBase &rewriter, linalg::TransposeOp transpose,
+                      int64_t chunks, ArrayRef<int64_t> innerDims) {
+  auto type = cast<RankedTensorType>(transpose.getInit().getType());
+  if (!type.hasStaticShape())
+    return;
+  rewriter.setInsertionPoint(transpose);
+  FailureOr<linalg::GenericOp> generic =
+      linalg::generalizeNamedOp(rewriter, transpose);
+  if (failed(generic))
+    return;
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> l0(rank, 0), l1(rank, 0), l2(rank, 1);
+  int64_t outer = type.getDimSize(0);
+  if (chunks > 1 && outer > 1)
+    l0[0] = std::max<int64_t>(1, (outer + chunks - 1) / chunks);
+  for (int64_t d : innerDims)
+    l2[d] = type.getDimSize(d);
+  (*generic)->setAttr(kiln::kScheduleAttrName,
+                      kiln::ScheduleAttr::get(rewriter.getContext(),
+                                              {l0, l1, l2}, {}, {},
+                                              std::nullopt));
+}
+
 void packMatmul(RewriterBase &rewriter, linalg::MatmulOp mm,
                 kiln::ScheduleAttr schedule) {
   ArrayRef<int64_t> p = schedule.getPack();
@@ -189,12 +233,20 @@ void packMatmul(RewriterBase &rewriter, linalg::MatmulOp mm,
                  kiln::ScheduleAttr::get(rewriter.getContext(), tiles, order,
                                          /*pack=*/{}, schedule.getGroup()));
 
+  // Thread chunks of the matmul, for the relayout copies (see
+  // scheduleRelayout).
+  int64_t chunks = threadChunks(schedule, cast<RankedTensorType>(c.getType()).getShape());
+  for (Value v : {ap, bp, cp})
+    if (auto pack = v.getDefiningOp<linalg::PackOp>())
+      pack->setAttr(kRelayoutChunksAttr, rewriter.getI64IntegerAttr(chunks));
   Value result = linalg::UnPackOp::create(rewriter, loc, mmt4d.getResult(0), c,
                                           {0, 1},
                                           getAsIndexOpFoldResult(
                                               rewriter.getContext(), {m0, n0}),
                                           /*outerDimsPerm=*/{})
                      .getResult();
+  result.getDefiningOp()->setAttr(kRelayoutChunksAttr,
+                                  rewriter.getI64IntegerAttr(chunks));
   rewriter.replaceOp(mm, result);
 }
 
@@ -224,15 +276,30 @@ struct PackMatmulsPass
         continue;
       }
       rewriter.setInsertionPoint(pack);
-      if (failed(linalg::lowerPack(rewriter, pack)))
+      auto chunks = pack->getAttrOfType<IntegerAttr>(kRelayoutChunksAttr);
+      int64_t rank = pack.getDestType().getRank();
+      FailureOr<linalg::LowerPackResult> lowered =
+          linalg::lowerPack(rewriter, pack);
+      if (failed(lowered))
         return signalPassFailure();
+      // [outer..., inner tiles]: the inner tiles are one register tile.
+      if (chunks && lowered->transposeOp)
+        scheduleRelayout(rewriter, lowered->transposeOp, chunks.getInt(),
+                         {rank - 2, rank - 1});
     }
     SmallVector<linalg::UnPackOp> unpacks;
     func.walk([&](linalg::UnPackOp op) { unpacks.push_back(op); });
     for (linalg::UnPackOp unpack : unpacks) {
       rewriter.setInsertionPoint(unpack);
-      if (failed(linalg::lowerUnPack(rewriter, unpack)))
+      auto chunks = unpack->getAttrOfType<IntegerAttr>(kRelayoutChunksAttr);
+      FailureOr<linalg::LowerUnPackOpResult> lowered =
+          linalg::lowerUnPack(rewriter, unpack);
+      if (failed(lowered))
         return signalPassFailure();
+      // [M1, m0, N1, n0]: one register tile is one n0 row.
+      if (chunks && lowered->transposeOp)
+        scheduleRelayout(rewriter, lowered->transposeOp, chunks.getInt(),
+                         {3});
     }
   }
 };
