@@ -26,9 +26,11 @@ func.func @packed(%a: tensor<64x64xf32>, %b: tensor<64x128xf32>) -> tensor<64x12
 
 // -----
 
-// A constant B: packed into a new dense_resource constant, no transpose.
+// A constant B: packed into a new (flat) dense_resource constant expanded to
+// the packed shape, no transpose.
 // CHECK-LABEL: func.func @weights
-// CHECK: %[[W:.*]] = arith.constant dense_resource<kiln_packed> : tensor<1x2x4x1xf32>
+// CHECK: %[[F:.*]] = arith.constant dense_resource<kiln_packed> : tensor<8xf32>
+// CHECK: %[[W:.*]] = tensor.expand_shape %[[F]] {{\[}}[0, 1, 2, 3]] output_shape [1, 2, 4, 1] : tensor<8xf32> into tensor<1x2x4x1xf32>
 // CHECK-NOT: linalg.generic {{.*}}outs(%{{.*}} : tensor<1x2x4x1xf32>)
 // CHECK: linalg.mmt4d {{.*}} ins(%{{.*}}, %[[W]] :
 func.func @weights(%a: tensor<4x2xf32>) -> tensor<4x4xf32> {

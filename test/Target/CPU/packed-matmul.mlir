@@ -10,7 +10,7 @@
 // TILED-LABEL: func.func @padded
 // TILED: vector.fma {{.*}} : vector<32xf32>
 // TILED-LABEL: func.func @weights
-// TILED: dense_resource<kiln_packed> : tensor<2x3x32x1xf32>
+// TILED: dense_resource<kiln_packed> : tensor<192xf32>
 func.func @padded(%a: tensor<6x24xf32>, %b: tensor<24x40xf32>) -> tensor<6x40xf32> {
   %y = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [0, 0, 16], [4, 32, 1]], order = [1, 2, 0], pack = [4, 32, 1]>} : tensor<6x24xf32>, tensor<24x40xf32> -> tensor<6x40xf32>
   return %y : tensor<6x40xf32>
