@@ -248,6 +248,8 @@ def main():
         speedup = one / two
         target = ("met" if speedup >= LAYER_SCALING_TARGET else "NOT met") if is_layer else "-"
         print("| %s | %.2f | %.2f | %.3fx | %s |" % (case, one, two, speedup, target))
+    for case, seconds in compile_times:
+        print("kilnc compile time, %s: %.2f s (target: under 5 s)" % (case, seconds))
 
 
 def sgemm_cases(args, work, rows, scaling):
@@ -265,6 +267,9 @@ def sgemm_cases(args, work, rows, scaling):
             peer = child_ms("openblas", t, m, n, k, 5 if args.quick else 10)
             rows.append((case, "OpenBLAS", t, kiln[t], peer, flops))
         scaling.append((case, False, kiln[1], kiln[2]))
+
+
+compile_times = []  # (case, seconds of kilnc to an object)
 
 
 def layer_cases(args, work, rows, scaling):
@@ -289,6 +294,12 @@ def layer_cases(args, work, rows, scaling):
             else:
                 rows.append((case, "ONNX Runtime", t, kiln[t], ort, layer_flops(block)))
         scaling.append((case, True, kiln[1], kiln[2]))
+        # Compile time (target: under 5 s for the GPT-2 block): kilnc to an
+        # object for this machine.
+        start = time.perf_counter()
+        run([os.path.join(args.build, "bin", "kilnc"), os.path.join(ex, block + ".mlir"),
+             "--target=cpu", "-o", os.path.join(work, block + ".o")])
+        compile_times.append((case, time.perf_counter() - start))
 
 
 if __name__ == "__main__":
