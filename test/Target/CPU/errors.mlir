@@ -3,9 +3,11 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: kiln-run %s --function=make_input --output-dir=%t
 
-// Dynamic shapes are not supported yet: the error names the argument.
+// Dynamic shapes are not supported yet: the error names the argument, a
+// note the op that would have to handle them, and why.
 // RUN: not kiln-run %s --target=cpu --function=dynamic --input=%t/output_0.npy 2>&1 | FileCheck %s --check-prefix=DYN --implicit-check-not=error:
-// DYN: errors.mlir:[[@LINE+1]]:1: error: the cpu target needs static shapes for now: argument 0 is 'tensor<?x8xf32>'
+// DYN: errors.mlir:[[@LINE+2]]:1: error: the cpu target needs static shapes for now: argument 0 is 'tensor<?x8xf32>'
+// DYN: errors.mlir:[[@LINE+2]]:8: note: 'kiln.exp' would run on the dynamic dims here (tiling, vectorization and buffer allocation need static extents; give the function static shapes or run it with --target=ref)
 func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %y = kiln.exp %x : tensor<?x8xf32>
   return %y : tensor<?x8xf32>

@@ -103,7 +103,8 @@ private:
 /// The static shape and dtype of `type`, or an error on `function` naming
 /// `what` ("argument 0", "result 1").
 FailureOr<TensorSignature> signatureOf(func::FuncOp function, Type type,
-                                       const std::string &what) {
+                                       const std::string &what,
+                                       Value value = {}) {
   auto tensorType = dyn_cast<RankedTensorType>(type);
   if (!tensorType) {
     emitError(function.getLoc(),
@@ -113,8 +114,25 @@ FailureOr<TensorSignature> signatureOf(func::FuncOp function, Type type,
     return failure();
   }
   if (!tensorType.hasStaticShape()) {
-    emitError(function.getLoc(), "the cpu target needs static shapes for now: ")
+    InFlightDiagnostic diag =
+        emitError(function.getLoc(),
+                  "the cpu target needs static shapes for now: ")
         << what << " is " << type;
+    // Name the op that would have to handle the dynamic dims.
+    Operation *op = nullptr;
+    if (value && isa<BlockArgument>(value)) {
+      for (Operation *user : value.getUsers())
+        if (!isa<func::ReturnOp>(user) && (!op || user->isBeforeInBlock(op)))
+          op = user;
+    } else if (value) {
+      op = value.getDefiningOp();
+    }
+    if (op)
+      diag.attachNote(op->getLoc())
+          << "'" << op->getName()
+          << "' would run on the dynamic dims here (tiling, vectorization "
+             "and buffer allocation need static extents; give the function "
+             "static shapes or run it with --target=ref)";
     return failure();
   }
   std::optional<DType> dtype = dtypeOf(tensorType.getElementType());
@@ -136,12 +154,17 @@ public:
   FailureOr<std::unique_ptr<Executable>>
   compile(ModuleOp module, func::FuncOp function) override {
     std::vector<TensorSignature> outputs;
+    Block *body = function.isExternal() ? nullptr : &function.front();
     for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
-      if (failed(signatureOf(function, type, "argument " + std::to_string(i))))
+      if (failed(signatureOf(function, type, "argument " + std::to_string(i),
+                             body ? body->getArgument(i) : Value())))
         return failure();
+    auto ret = body ? dyn_cast<func::ReturnOp>(body->getTerminator())
+                    : func::ReturnOp();
     for (auto [i, type] : llvm::enumerate(function.getResultTypes())) {
       FailureOr<TensorSignature> sig =
-          signatureOf(function, type, "result " + std::to_string(i));
+          signatureOf(function, type, "result " + std::to_string(i),
+                      ret ? ret.getOperand(i) : Value());
       if (failed(sig))
         return failure();
       outputs.push_back(std::move(*sig));
