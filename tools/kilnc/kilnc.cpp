@@ -254,6 +254,8 @@ static int compile(const char *argv0) {
     KilnSelectSchedulesOptions options;
     options.target = pipelineOptions.target;
     options.scheduleFile = scheduleFile;
+    // As the pipeline does: fusion groups first (they become `group`).
+    select.addPass(createKilnFormFusionGroups());
     select.addPass(createKilnSelectSchedules(options));
     if (failed(select.run(*module)))
       return 1;

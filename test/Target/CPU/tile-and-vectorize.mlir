@@ -115,3 +115,36 @@ func.func @row_max(%a: tensor<8x64xf32>, %init: tensor<8xf32>) -> tensor<8xf32> 
   } -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }
+
+// -----
+
+// A fusion group (schedule `group = 0`) of two elementwise ops: the consumer's
+// schedule tiles both in one loop nest (tile-and-fuse), each register tile
+// vectorized; the intermediate never becomes a whole tensor.
+// CHECK-LABEL: func.func @fused_chain
+// CHECK: scf.forall (%{{.*}}) = (0) to (8) step (4)
+// CHECK-NOT: scf.forall
+// CHECK: scf.for {{.*}} -> (tensor<4x64xf32>)
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: math.tanh %[[S]] : vector<16xf32>
+// CHECK-NOT: linalg.generic
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+func.func @fused_chain(%a: tensor<8x64xf32>, %bias: tensor<64xf32>) -> tensor<8x64xf32> {
+  %e = tensor.empty() : tensor<8x64xf32>
+  %0 = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %bias : tensor<8x64xf32>, tensor<64xf32>) outs(%e : tensor<8x64xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[4, 0], [1, 0], [1, 16]], group = 0>} {
+  ^bb0(%x: f32, %b: f32, %o: f32):
+    %s = arith.addf %x, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<8x64xf32>
+  %1 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%0 : tensor<8x64xf32>) outs(%e : tensor<8x64xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[4, 0], [1, 0], [1, 16]], group = 0>} {
+  ^bb0(%x: f32, %o: f32):
+    %t = math.tanh %x : f32
+    linalg.yield %t : f32
+  } -> tensor<8x64xf32>
+  return %1 : tensor<8x64xf32>
+}

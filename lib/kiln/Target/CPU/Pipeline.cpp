@@ -97,6 +97,9 @@ void kiln::buildCPUTilingPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
   // Deciding: a schedule for every kiln op (the cost model of the target,
   // unless the IR or the schedule file gives one).
+  // Which ops are tiled and fused together (copied into the schedules'
+  // `group` by the selection).
+  pm.addPass(kiln::createKilnFormFusionGroups());
   KilnSelectSchedulesOptions select;
   select.target = options.target;
   select.targetsDir = options.targetsDir;

@@ -11,6 +11,7 @@
 
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 
+#include "llvm/ADT/MapVector.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -101,6 +102,45 @@ std::optional<Plan> mapSchedule(kiln::ScheduleAttr schedule,
   return plan;
 }
 
+/// Drops tile sizes that statically cover their enclosing tile (they do not
+/// tile) and returns the register tile's vector shape: the level-2 size,
+/// else the enclosing tile's (an upper bound: the last tile may be
+/// partial).
+SmallVector<int64_t> normalizeTiles(Plan &plan, ArrayRef<int64_t> extents) {
+  SmallVector<int64_t> vectorSizes;
+  for (unsigned i = 0; i < extents.size(); ++i) {
+    int64_t size = extents[i];
+    for (unsigned level = 0; level < 3; ++level) {
+      int64_t &t = plan.tiles[level][i];
+      if (t > 0 && !ShapedType::isDynamic(size) && t >= size)
+        t = 0;
+      if (t > 0)
+        size = t;
+    }
+    vectorSizes.push_back(size);
+  }
+  return vectorSizes;
+}
+
+/// Whether the register tile `vectorSizes` may become vectors at all.
+bool vectorizable(Operation *op, ArrayRef<int64_t> vectorSizes) {
+  if (llvm::any_of(vectorSizes, ShapedType::isDynamic))
+    return false;
+  int64_t elements = 1;
+  for (int64_t s : vectorSizes)
+    elements *= s;
+  if (elements > kMaxVectorElements)
+    return false;
+  // Vectors of sub-byte elements (i1 masks) are bit-packed in LLVM while
+  // memrefs store one byte per element: such ops stay scalar.
+  for (Value operand : op->getOperands()) {
+    Type element = getElementTypeOrSelf(operand.getType());
+    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
+      return false;
+  }
+  return true;
+}
+
 /// Tiles `op` by `sizes` (0: not tiled) with scf.for loops nested in
 /// `interchange` (empty: domain order); returns the tiled op.
 FailureOr<Operation *> tileLevel(RewriterBase &rewriter, Operation *op,
@@ -180,18 +220,7 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   // not tile; what remains is the register tile's vector shape: the level-2
   // size, else the enclosing tile's (an upper bound: the last tile may be
   // partial).
-  SmallVector<int64_t> vectorSizes;
-  for (unsigned i = 0; i < extents.size(); ++i) {
-    int64_t size = extents[i];
-    for (unsigned level = 0; level < 3; ++level) {
-      int64_t &t = plan->tiles[level][i];
-      if (t > 0 && !ShapedType::isDynamic(size) && t >= size)
-        t = 0;
-      if (t > 0)
-        size = t;
-    }
-    vectorSizes.push_back(size);
-  }
+  SmallVector<int64_t> vectorSizes = normalizeTiles(*plan, extents);
 
   Operation *current = op.getOperation();
   // Level 0 (per-thread chunk): scf.forall, one iteration per chunk (the
@@ -221,22 +250,96 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   current->removeAttr(kiln::kScheduleAttrName);
   current->removeAttr("kiln.predicted_time_us");
-  if (llvm::any_of(vectorSizes, ShapedType::isDynamic))
+  if (!vectorizable(current, vectorSizes))
     return;
-  int64_t elements = 1;
-  for (int64_t s : vectorSizes)
-    elements *= s;
-  if (elements > kMaxVectorElements)
-    return;
-  // Vectors of sub-byte elements (i1 masks) are bit-packed in LLVM while
-  // memrefs store one byte per element: such ops stay scalar.
-  for (Value operand : current->getOperands()) {
-    Type element = getElementTypeOrSelf(operand.getType());
-    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
-      return;
-  }
   vectorizeRegisterTile(rewriter, cast<linalg::LinalgOp>(current), vectorSizes,
                         contraction);
+}
+
+/// A fusion group of elementwise ops over one iteration domain (the
+/// schedule's `group`): the last op (the consumer) is tiled at the three
+/// levels of its schedule and the other members are fused into each level's
+/// loops (TilingInterface tile-and-fuse), so the chain runs tile by tile
+/// and its intermediates never reach memory; every register tile is then
+/// vectorized. Returns false (nothing changed) when the group does not
+/// qualify.
+bool tileAndFuseGroup(RewriterBase &rewriter, ArrayRef<linalg::LinalgOp> group,
+                      kiln::ScheduleAttr schedule) {
+  if (group.size() < 2)
+    return false;
+  SmallVector<int64_t> extents =
+      linalg::LinalgOp(group.front()).getStaticLoopRanges();
+  for (linalg::LinalgOp op : group)
+    if (!isElementwiseGeneric(op) || op.getStaticLoopRanges() != extents ||
+        llvm::any_of(extents, ShapedType::isDynamic))
+      return false;
+  // The consumer: the member no other member uses.
+  llvm::SmallPtrSet<Operation *, 8> members;
+  for (linalg::LinalgOp op : group)
+    members.insert(op.getOperation());
+  Operation *consumer = nullptr;
+  for (linalg::LinalgOp op : group) {
+    bool usedInGroup = llvm::any_of(op->getUsers(), [&](Operation *user) {
+      return members.contains(user);
+    });
+    if (!usedInGroup) {
+      if (consumer)
+        return false; // Two sinks: not a chain this pass fuses.
+      consumer = op.getOperation();
+    }
+  }
+  std::optional<Plan> plan = mapSchedule(schedule, extents.size());
+  if (!consumer || !plan)
+    return false;
+  SmallVector<int64_t> vectorSizes = normalizeTiles(*plan, extents);
+
+  ArrayRef<int64_t> interchanges[3] = {{}, plan->order, {}};
+  SmallVector<Operation *> current(members.begin(), members.end());
+  for (unsigned level = 0; level < 3; ++level) {
+    if (llvm::all_of(plan->tiles[level], [](int64_t t) { return t == 0; }))
+      continue;
+    llvm::SmallPtrSet<Operation *, 8> fusible(current.begin(), current.end());
+    scf::SCFTileAndFuseOptions options;
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(level == 0 ? scf::SCFTilingOptions::LoopType::ForallOp
+                                  : scf::SCFTilingOptions::LoopType::ForOp);
+    tiling.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), plan->tiles[level]));
+    if (!interchanges[level].empty())
+      tiling.setInterchange(interchanges[level]);
+    options.setTilingOptions(tiling);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (fusible.contains(producer.getOwner()))
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    rewriter.setInsertionPoint(consumer);
+    FailureOr<scf::SCFTileAndFuseResult> result =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(consumer), options);
+    if (failed(result))
+      return level > 0; // Level 0 failing leaves the group untouched.
+    for (OpResult r : consumer->getResults())
+      if (Value repl = result->replacements.lookup(r))
+        rewriter.replaceAllUsesWith(r, repl);
+    // The fused producers' originals are dead once the consumer is replaced.
+    for (Operation *op : llvm::reverse(current))
+      if (op->use_empty())
+        rewriter.eraseOp(op);
+    current.assign(result->tiledAndFusedOps.begin(),
+                   result->tiledAndFusedOps.end());
+    consumer = current.front();
+  }
+  for (Operation *op : current) {
+    op->removeAttr(kiln::kScheduleAttrName);
+    op->removeAttr("kiln.predicted_time_us");
+    if (vectorizable(op, vectorSizes))
+      vectorizeRegisterTile(rewriter, cast<linalg::LinalgOp>(op), vectorSizes,
+                            /*contraction=*/false);
+  }
+  return true;
 }
 
 /// A mixed-precision contraction (f16/bf16 operands, f32 accumulator) gets
@@ -438,8 +541,27 @@ struct TileAndVectorizePass
     });
     if (ops.empty())
       return;
+    // Fusion groups first (in order of first appearance), then the rest.
+    llvm::MapVector<int64_t, SmallVector<linalg::LinalgOp>> groups;
     for (auto [op, schedule] : ops)
-      tileOp(rewriter, op, schedule);
+      if (std::optional<int64_t> g = schedule.getGroup())
+        if (isElementwiseGeneric(op))
+          groups[*g].push_back(op);
+    llvm::SmallPtrSet<Operation *, 16> fused;
+    for (auto &[id, members] : groups) {
+      // The consumer's schedule drives the group.
+      linalg::LinalgOp last = members.back();
+      auto schedule =
+          last->getAttrOfType<kiln::ScheduleAttr>(kiln::kScheduleAttrName);
+      SmallVector<Operation *> originals;
+      for (linalg::LinalgOp m : members)
+        originals.push_back(m.getOperation());
+      if (tileAndFuseGroup(rewriter, members, schedule))
+        fused.insert(originals.begin(), originals.end());
+    }
+    for (auto [op, schedule] : ops)
+      if (!fused.contains(op.getOperation()))
+        tileOp(rewriter, op, schedule);
 
     // 2. Clean up: fold tensor slices into transfers, drop unit dims,
     //    simplify transfer permutation maps. (Contractions are formed by the
