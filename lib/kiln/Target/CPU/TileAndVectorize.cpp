@@ -438,83 +438,77 @@ Value assembleRows(RewriterBase &rewriter, Location loc, VectorType type,
   return acc;
 }
 
+bool isRank2Vector(Type t) {
+  auto v = dyn_cast<VectorType>(t);
+  return v && v.getRank() == 2 && !v.isScalable();
+}
+
+/// Each rank-2 vector of `values` as its rows; the other values as they are.
+SmallVector<Value> splitRows(RewriterBase &rewriter, Location loc,
+                             ValueRange values) {
+  SmallVector<Value> flat;
+  for (Value v : values) {
+    if (!isRank2Vector(v.getType())) {
+      flat.push_back(v);
+      continue;
+    }
+    for (int64_t r = 0, e = cast<VectorType>(v.getType()).getDimSize(0);
+         r < e; ++r)
+      flat.push_back(vector::ExtractOp::create(rewriter, loc, v, r));
+  }
+  return flat;
+}
+
+/// The inverse of splitRows: `flat` regrouped into values of `types`.
+SmallVector<Value> joinRows(RewriterBase &rewriter, Location loc,
+                            TypeRange types, ValueRange flat) {
+  SmallVector<Value> values;
+  unsigned next = 0;
+  for (Type t : types) {
+    if (!isRank2Vector(t)) {
+      values.push_back(flat[next++]);
+      continue;
+    }
+    auto type = cast<VectorType>(t);
+    values.push_back(assembleRows(rewriter, loc, type,
+                                  flat.slice(next, type.getDimSize(0))));
+    next += type.getDimSize(0);
+  }
+  return values;
+}
+
 /// Rewrites a loop that carries rank-2 vectors (the hoisted `mr x nr`
 /// accumulator of a matmul's register tile) to carry each row as a 1-D
 /// vector. LLVM gets a 2-D vector as an array of vectors, which it keeps in
 /// memory across the loop's back edge; 1-D vectors it splits into
 /// registers. Canonicalization afterwards folds the row inserts/extracts.
 void splitVectorIterArgsIntoRows(RewriterBase &rewriter, scf::ForOp loop) {
-  auto rank2 = [](Type t) {
-    auto v = dyn_cast<VectorType>(t);
-    return v && v.getRank() == 2 && !v.isScalable();
-  };
-  if (llvm::none_of(loop.getInitArgs().getTypes(), rank2))
+  if (llvm::none_of(loop.getInitArgs().getTypes(), isRank2Vector))
     return;
   Location loc = loop.getLoc();
   rewriter.setInsertionPoint(loop);
-  SmallVector<Value> inits;
-  for (Value init : loop.getInitArgs()) {
-    if (!rank2(init.getType())) {
-      inits.push_back(init);
-      continue;
-    }
-    for (int64_t r = 0, e = cast<VectorType>(init.getType()).getDimSize(0);
-         r < e; ++r)
-      inits.push_back(vector::ExtractOp::create(rewriter, loc, init, r));
-  }
-  auto newLoop =
-      scf::ForOp::create(rewriter, loc, loop.getLowerBound(),
-                         loop.getUpperBound(), loop.getStep(), inits);
+  auto newLoop = scf::ForOp::create(
+      rewriter, loc, loop.getLowerBound(), loop.getUpperBound(),
+      loop.getStep(), splitRows(rewriter, loc, loop.getInitArgs()));
   Block *body = newLoop.getBody();
   if (!body->empty())
     rewriter.eraseOp(body->getTerminator());
 
-  // Old block arguments from the new ones.
   rewriter.setInsertionPointToStart(body);
   SmallVector<Value> args = {newLoop.getInductionVar()};
-  unsigned next = 0;
-  for (Value init : loop.getInitArgs()) {
-    if (!rank2(init.getType())) {
-      args.push_back(newLoop.getRegionIterArgs()[next++]);
-      continue;
-    }
-    auto type = cast<VectorType>(init.getType());
-    args.push_back(assembleRows(
-        rewriter, loc, type,
-        newLoop.getRegionIterArgs().slice(next, type.getDimSize(0))));
-    next += type.getDimSize(0);
-  }
+  llvm::append_range(args, joinRows(rewriter, loc,
+                                    loop.getInitArgs().getTypes(),
+                                    newLoop.getRegionIterArgs()));
   rewriter.mergeBlocks(loop.getBody(), body, args);
 
   auto yield = cast<scf::YieldOp>(body->getTerminator());
   rewriter.setInsertionPoint(yield);
-  SmallVector<Value> yielded;
-  for (Value v : yield.getOperands()) {
-    if (!rank2(v.getType())) {
-      yielded.push_back(v);
-      continue;
-    }
-    for (int64_t r = 0, e = cast<VectorType>(v.getType()).getDimSize(0);
-         r < e; ++r)
-      yielded.push_back(vector::ExtractOp::create(rewriter, loc, v, r));
-  }
-  rewriter.replaceOpWithNewOp<scf::YieldOp>(yield, yielded);
+  rewriter.replaceOpWithNewOp<scf::YieldOp>(
+      yield, splitRows(rewriter, loc, yield.getOperands()));
 
   rewriter.setInsertionPointAfter(newLoop);
-  SmallVector<Value> results;
-  next = 0;
-  for (Value old : loop.getResults()) {
-    if (!rank2(old.getType())) {
-      results.push_back(newLoop.getResult(next++));
-      continue;
-    }
-    auto type = cast<VectorType>(old.getType());
-    results.push_back(assembleRows(
-        rewriter, loc, type,
-        newLoop.getResults().slice(next, type.getDimSize(0))));
-    next += type.getDimSize(0);
-  }
-  rewriter.replaceOp(loop, results);
+  rewriter.replaceOp(loop, joinRows(rewriter, loc, loop.getResultTypes(),
+                                    newLoop.getResults()));
 }
 
 void addCanonicalizations(MLIRContext *ctx, RewritePatternSet &patterns) {
