@@ -141,4 +141,21 @@ def KilnCPULowerAllocaScopes
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def KilnCPUReassociateReductions
+    : Pass<"kiln-cpu-reassociate-reductions", "mlir::func::FuncOp"> {
+  let summary = "Let LLVM vectorize float reductions of linalg ops";
+  let description = [{
+    In every linalg op with a reduction loop, the float `arith.addf` /
+    `arith.mulf` that combines into the output block argument gets the
+    `reassoc` fast-math flag (and `arith.maximumf` / `arith.minimumf` /
+    `arith.maxnumf` / `arith.minnumf` likewise): LLVM's loop vectorizer
+    keeps a float reduction scalar unless it may reorder it. The sums of
+    softmax, layer_norm, rms_norm and reduce then run as vector partial sums
+    combined at the end (a tree order: no less accurate than the sequential
+    one). Matmuls are not touched (their reduction is vectorized by the
+    tiling already).
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"];
+}
+
 #endif // KILN_TARGET_CPU_PASSES_TD

@@ -115,6 +115,7 @@ void kiln::buildCPUTilingPipeline(OpPassManager &pm,
   // Doing: pack, tile and vectorize as the schedules say.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUPackMatmuls());
   pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUTileAndVectorize());
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUReassociateReductions());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
