@@ -206,11 +206,10 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
     for (auto [size, it] : llvm::zip(plan->tiles[0], iterators))
       if (size != 0 && it != utils::IteratorType::parallel)
         return;
-    if (succeeded(tileLevel(rewriter, op.getOperation(), plan->tiles[0], {},
-                            /*parallel=*/true))) {
-      // (The tiled op keeps its schedule attribute: harmless, it is not
-      // visited again.)
-    }
+    // A failure leaves the op untiled (it still runs, on one thread). The
+    // tiled op keeps its schedule attribute: nothing visits it again.
+    (void)tileLevel(rewriter, op.getOperation(), plan->tiles[0], {},
+                    /*parallel=*/true);
     return;
   }
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
