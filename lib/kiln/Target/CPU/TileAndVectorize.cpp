@@ -122,6 +122,22 @@ SmallVector<int64_t> normalizeTiles(Plan &plan, ArrayRef<int64_t> extents) {
   return vectorSizes;
 }
 
+/// The nesting of the register-tile loops: the parallel loops in `order`
+/// (for the Goto nest n, k, m that is n then m: one kc x nr panel of B stays
+/// in L1 while the m tiles sweep past it), then the reductions innermost, so
+/// that a matmul's accumulator stays in registers.
+SmallVector<int64_t> registerTileOrder(const Plan &plan,
+                                       ArrayRef<utils::IteratorType> iterators) {
+  SmallVector<int64_t> order;
+  for (int64_t loop : plan.order)
+    if (iterators[loop] == utils::IteratorType::parallel)
+      order.push_back(loop);
+  for (int64_t loop : plan.order)
+    if (iterators[loop] != utils::IteratorType::parallel)
+      order.push_back(loop);
+  return order;
+}
+
 /// Whether the register tile `vectorSizes` may become vectors at all.
 bool vectorizable(Operation *op, ArrayRef<int64_t> vectorSizes) {
   if (llvm::any_of(vectorSizes, ShapedType::isDynamic))
@@ -215,29 +231,14 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
   // `op` is replaced by the tiling below: only `current` is valid after it.
 
-  // A level's size that covers the whole enclosing tile (statically) does
-  // not tile; what remains is the register tile's vector shape: the level-2
-  // size, else the enclosing tile's (an upper bound: the last tile may be
-  // partial).
   SmallVector<int64_t> vectorSizes = normalizeTiles(*plan, extents);
 
   Operation *current = op.getOperation();
   // Level 0 (per-thread chunk): scf.forall, one iteration per chunk (the
   // threading passes turn it into an OpenMP worksharing loop). Level 1
-  // (cache block): nested in `order`. Level 2 (register tile): below, with
-  // the reduction loop of a matmul innermost so that its accumulator stays
-  // in registers.
-  // Register-tile loops: the parallel loops in `order` (for the Goto nest
-  // n, k, m that is n then m: one kc x nr panel of B stays in L1 while the
-  // m tiles sweep past it), then the reductions innermost.
-  SmallVector<int64_t> registerOrder;
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (int64_t loop : plan->order)
-    if (iterators[loop] == utils::IteratorType::parallel)
-      registerOrder.push_back(loop);
-  for (int64_t loop : plan->order)
-    if (iterators[loop] != utils::IteratorType::parallel)
-      registerOrder.push_back(loop);
+  // (cache block): nested in `order`. Level 2: registerTileOrder.
+  SmallVector<int64_t> registerOrder =
+      registerTileOrder(*plan, op.getIteratorTypesArray());
   ArrayRef<int64_t> interchanges[3] = {{}, plan->order, registerOrder};
   for (unsigned level = 0; level < 3; ++level) {
     FailureOr<Operation *> tiled =
@@ -292,7 +293,9 @@ bool tileAndFuseGroup(RewriterBase &rewriter, ArrayRef<linalg::LinalgOp> group,
     return false;
   SmallVector<int64_t> vectorSizes = normalizeTiles(*plan, extents);
 
-  ArrayRef<int64_t> interchanges[3] = {{}, plan->order, {}};
+  SmallVector<int64_t> registerOrder = registerTileOrder(
+      *plan, linalg::LinalgOp(group.front()).getIteratorTypesArray());
+  ArrayRef<int64_t> interchanges[3] = {{}, plan->order, registerOrder};
   SmallVector<Operation *> current(members.begin(), members.end());
   for (unsigned level = 0; level < 3; ++level) {
     if (llvm::all_of(plan->tiles[level], [](int64_t t) { return t == 0; }))
