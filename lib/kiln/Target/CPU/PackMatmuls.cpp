@@ -311,6 +311,18 @@ struct PackMatmulsPass
       if (chunks && lowered->transposeOp)
         scheduleRelayout(rewriter, lowered->transposeOp, chunks.getInt(),
                          {3});
+      // lowerUnPack ends in a linalg.copy into the unpack's destination. The
+      // copy overwrites all of it, so its value is its input: forwarding it
+      // saves a serial pass over the result (and the destination's fill).
+      Value unpacked = lowered->extractSliceOp
+                           ? lowered->extractSliceOp.getResult()
+                           : lowered->collapseShapeOp.getResult();
+      for (Operation *user : llvm::make_early_inc_range(unpacked.getUsers()))
+        if (auto copy = dyn_cast<linalg::CopyOp>(user))
+          if (copy.hasPureTensorSemantics() &&
+              copy.getInputs()[0] == unpacked &&
+              copy.getResultTypes()[0] == unpacked.getType())
+            rewriter.replaceOp(copy, unpacked);
     }
   }
 };
