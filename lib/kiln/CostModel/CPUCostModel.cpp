@@ -53,6 +53,18 @@ int64_t pow2Floor(int64_t v) {
   return p;
 }
 
+/// The largest tile of at most `allowed` (and at least `multiple`) that is
+/// a multiple of `multiple` and divides `extent`, else a power of two: a
+/// tile that divides its loop leaves no partial edge tile, and partial
+/// tiles are not vectorized (their shapes are dynamic).
+int64_t dividingTile(int64_t extent, int64_t allowed, int64_t multiple) {
+  multiple = std::max<int64_t>(1, multiple);
+  for (int64_t t = allowed / multiple * multiple; t >= multiple; t -= multiple)
+    if (extent % t == 0)
+      return t;
+  return std::max(multiple, pow2Floor(allowed));
+}
+
 int64_t extentOf(const ScheduleLoop &l) {
   return ShapedType::isDynamic(l.extent) ? kAssumedDynamicExtent : l.extent;
 }
@@ -344,7 +356,10 @@ SmallVector<ScheduleAttr> CPUCostModel::candidates(Operation *op) const {
       continue;
     int64_t chunk = effective(l0[i], extentOf(loops[i]));
     int64_t allowed = std::max<int64_t>(1, int64_t(budget / used));
-    int64_t tile = chunk <= allowed ? chunk : pow2Floor(allowed);
+    int64_t tile =
+        chunk <= allowed
+            ? chunk
+            : dividingTile(chunk, allowed, i == n - 1 ? std::min(L, chunk) : 1);
     l1[i] = normalized(tile, chunk);
     used *= tile;
   }
