@@ -78,9 +78,14 @@ func.func @attention_dynamic(%q: tensor<1x2x?x4xf32>, %k: tensor<1x2x?x4xf32>, %
 // The attention's schedule is mapped onto its two batch matmuls: heads
 // over threads (6 of 12 heads per chunk), the query block (32 rows), the
 // 4x64 register tile; p . v keeps the key block (32) as its k block.
+// The row-wise parts over [B, H, Sq, Sk] (k^T, the scaled and masked
+// scores, the softmax) run on the same threads (6 heads per chunk), one head
+// per cache block, in vectors of the register tile's 64 columns.
 // CHECK-LABEL: func.func @attention_scheduled
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 3, 2] {kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 6, 0, 0], [1, 1, 0, 0], [1, 1, 1, 64]]>}
 // CHECK: linalg.batch_matmul {kiln.schedule = #kiln.schedule<tiles = {{\[}}[6, 0, 0, 0], [1, 32, 0, 0], [1, 4, 64, 1]]>}
-// CHECK: linalg.softmax
+// CHECK: linalg.generic {{.*}} attrs = {kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 6, 0, 0], [1, 1, 0, 0], [1, 1, 1, 64]]>}
+// CHECK: linalg.softmax {kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 6, 0, 0], [1, 1, 0, 0], [1, 1, 1, 64]]>}
 // CHECK: linalg.batch_matmul {kiln.schedule = #kiln.schedule<tiles = {{\[}}[6, 0, 0, 0], [1, 32, 0, 32], [1, 4, 64, 1]]>}
 func.func @attention_scheduled(%q: tensor<1x12x128x64xf32>, %k: tensor<1x12x128x64xf32>, %v: tensor<1x12x128x64xf32>) -> tensor<1x12x128x64xf32> {
   %r = kiln.attention %q, %k, %v causal {kiln.schedule = #kiln.schedule<tiles = [[0, 6, 0, 0, 0], [1, 1, 32, 32, 0], [1, 1, 4, 1, 64]]>} : (tensor<1x12x128x64xf32>, tensor<1x12x128x64xf32>, tensor<1x12x128x64xf32>) -> tensor<1x12x128x64xf32>

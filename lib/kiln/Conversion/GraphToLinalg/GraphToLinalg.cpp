@@ -681,6 +681,15 @@ Value lowerNorm(OpBuilder &b, Operation *op, Value input, Value scale,
                                      arith::MulFOp::create(nb, nl, x, x));
       });
 
+  // The statistics passes iterate over the norm's domain (the norm axes a
+  // reduction): the norm's schedule applies to them too, so they run on the
+  // same threads (its level 0 splits rows only). Pass 3 gets it from
+  // propagateSchedule.
+  if (Attribute schedule = op->getAttr("kiln.schedule"))
+    for (Value stat : {sum, sq})
+      if (stat)
+        stat.getDefiningOp()->setAttr("kiln.schedule", schedule);
+
   // Pass 3: (x - mean) / sqrt(var + eps) * scale + bias.
   SmallVector<AffineExpr> paramExprs;
   for (int64_t d = axis; d < rank; ++d)
@@ -1065,6 +1074,28 @@ static Attribute attentionPartSchedule(Attribute attr, int64_t batch,
   return kiln::ScheduleAttr::get(s.getContext(), tiles, {}, {}, std::nullopt);
 }
 
+/// The schedule of attention's row-wise parts over `[B, H, rows, cols]`
+/// (the scaled and masked scores and the softmax over them, or k^T): the
+/// attention's thread chunks over batch, heads and query rows, one head per
+/// cache block, and vectors of the register tile's `nr` columns (halved
+/// until they divide `cols`). A mechanical mapping, like
+/// attentionPartSchedule.
+static Attribute attentionRowSchedule(Attribute attr, int64_t cols,
+                                      bool splitRows) {
+  auto s = dyn_cast_or_null<kiln::ScheduleAttr>(attr);
+  if (!s || s.getNumLevels() != 3 || s.getNumLoops() != 5)
+    return {};
+  ArrayRef<int64_t> l0 = s.getLevel(0), l2 = s.getLevel(2);
+  int64_t vector = std::max<int64_t>(1, l2[4]);
+  while (vector > 1 && cols % vector != 0)
+    vector /= 2;
+  SmallVector<SmallVector<int64_t>> tiles = {
+      {l0[0], l0[1], splitRows ? l0[2] : 0, 0},
+      {1, 1, 0, 0},
+      {1, 1, 1, vector}};
+  return kiln::ScheduleAttr::get(s.getContext(), tiles, {}, {}, std::nullopt);
+}
+
 Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
                      Value v, Value mask) {
   Location loc = op.getLoc();
@@ -1134,11 +1165,15 @@ Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
   Value scores;
   if (batched) {
     // k^T once ([B, Hk, D, Sk]), then one batch matmul.
-    Value kT = linalg::TransposeOp::create(
-                   b, loc, k,
-                   tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{B, Hk, D, Sk}, ct),
-                   ArrayRef<int64_t>{0, 1, 3, 2})
-                   .getResult()[0];
+    auto transpose = linalg::TransposeOp::create(
+        b, loc, k,
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{B, Hk, D, Sk}, ct),
+        ArrayRef<int64_t>{0, 1, 3, 2});
+    // Threads over the key/value heads only (group query heads share one).
+    if (group == 1)
+      if (Attribute part = attentionRowSchedule(schedule, Sk, false))
+        transpose->setAttr("kiln.schedule", part);
+    Value kT = transpose.getResult()[0];
     scores = fromBatched(
         batchMatmul(toBatched(q, Hk, group * Sq, D), toBatched(kT, Hk, D, Sk),
                     group * Sq, Sk, /*valueProduct=*/false),
@@ -1208,10 +1243,15 @@ Value lowerAttention(OpBuilder &b, kiln::AttentionOp op, Value q, Value k,
         return s;
       });
 
-  Value probs = linalg::SoftmaxOp::create(
-                    b, loc, TypeRange{masked.getType()}, masked,
-                    emptyTensor(b, loc, {sB, sH, sQ, sK}, ct), uint64_t(3))
-                    .getResult()[0];
+  auto softmax = linalg::SoftmaxOp::create(
+      b, loc, TypeRange{masked.getType()}, masked,
+      emptyTensor(b, loc, {sB, sH, sQ, sK}, ct), uint64_t(3));
+  Value probs = softmax.getResult()[0];
+  if (batched)
+    if (Attribute part = attentionRowSchedule(schedule, Sk, true)) {
+      masked.getDefiningOp()->setAttr("kiln.schedule", part);
+      softmax->setAttr("kiln.schedule", part);
+    }
 
   // out[b, h, i, e] = sum_j p[b, h, i, j] * v[b, h / group, j, e]
   if (batched) {
