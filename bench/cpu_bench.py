@@ -75,10 +75,11 @@ def kiln_median_ms(build, mlir, inputs, runs, threads):
 
 
 def kiln_runs(flops, quick):
-    """Timed kiln-run runs (after its warm-up run) for a case of `flops`."""
-    if quick:
-        return 1 if flops > 1e9 else 3
-    return 1 if flops > 4e9 else 3
+    """Timed runs for a case of `flops`: about half a second of work at
+    100 GFLOP/s (a quarter with --quick), at least 3 and at most 100, so
+    that one slow run does not decide the median."""
+    seconds = (0.125 if quick else 0.5) / (flops / 100e9)
+    return int(max(3, min(100, seconds)))
 
 
 def sgemm_ir(m, n, k):
@@ -264,7 +265,7 @@ def sgemm_cases(args, work, rows, scaling):
         kiln = {}
         for t in (1, 2):
             kiln[t] = kiln_median_ms(args.build, path, None, kiln_runs(flops, args.quick), t)
-            peer = child_ms("openblas", t, m, n, k, 5 if args.quick else 10)
+            peer = child_ms("openblas", t, m, n, k, kiln_runs(flops, args.quick))
             rows.append((case, "OpenBLAS", t, kiln[t], peer, flops))
         scaling.append((case, False, kiln[1], kiln[2]))
 
@@ -284,11 +285,14 @@ def layer_cases(args, work, rows, scaling):
         case = "%s d=768 seq=128" % block
         kiln = {}
         for t in (1, 2):
+            # Medians over 20 runs each (about 0.3 s per layer): the
+            # machine's speed drifts by several percent over seconds.
+            runs = 5 if args.quick else 20
             kiln[t] = kiln_median_ms(args.build, os.path.join(ex, block + ".mlir"), inputs[block],
-                                     1 if args.quick else 3, t)
-            peer = child_ms("torch", t, block, 10)
+                                     runs, t)
+            peer = child_ms("torch", t, block, runs)
             rows.append((case, "PyTorch", t, kiln[t], peer, layer_flops(block)))
-            ort = ort_ms(work, block, t, 10)
+            ort = ort_ms(work, block, t, runs)
             if ort is None:
                 print("ONNX Runtime: not installed (bash bench/setup.sh); column skipped")
             else:
