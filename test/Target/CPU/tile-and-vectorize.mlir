@@ -96,13 +96,15 @@ func.func @unscheduled(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>, %c: tensor<4x4x
 
 // -----
 
-// A reduction (not elementwise, not a matmul): only the threads' level is
-// applied (rows in chunks of 2 over scf.forall); each chunk keeps the
-// scalar generic.
+// A row reduction (reductions innermost; not elementwise, not a matmul):
+// the threads' level (rows in chunks of 2 over scf.forall), then one row at
+// a time as one vector reduction.
 // CHECK-LABEL: func.func @row_max
 // CHECK: scf.forall (%{{.*}}) = (0) to (8) step (2)
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}}ins(%{{.*}} : tensor<2x64xf32>)
-// CHECK-NOT: vector.
+// CHECK: scf.for
+// CHECK: %[[ROW:.*]] = vector.transfer_read {{.*}} : tensor<8x64xf32>, vector<64xf32>
+// CHECK: vector.reduction <maxnumf>, %[[ROW]], %{{.*}} : vector<64xf32> into f32
+// CHECK-NOT: linalg.generic
 #in = affine_map<(d0, d1) -> (d0, d1)>
 #out = affine_map<(d0, d1) -> (d0)>
 func.func @row_max(%a: tensor<8x64xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
@@ -114,6 +116,38 @@ func.func @row_max(%a: tensor<8x64xf32>, %init: tensor<8xf32>) -> tensor<8xf32> 
     linalg.yield %r : f32
   } -> tensor<8xf32>
   return %0 : tensor<8xf32>
+}
+
+// -----
+
+// A row sum: the vector reduction may reassociate (a tree, not a chain of
+// scalar adds). A reduction over an outer loop is not a row reduction: it
+// keeps the scalar generic in each thread's chunk.
+// CHECK-LABEL: func.func @row_sum
+// CHECK: vector.reduction <add>, %{{.*}}, %{{.*}} fastmath<reassoc> : vector<32xf32> into f32
+// CHECK-LABEL: func.func @column_sum
+// CHECK: scf.forall (%{{.*}}) = (0) to (32) step (16)
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]{{.*}}ins(%{{.*}} : tensor<8x16xf32>)
+// CHECK-NOT: vector.
+func.func @row_sum(%a: tensor<8x32xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%a : tensor<8x32xf32>) outs(%init : tensor<8xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[4, 0], [0, 0], [1, 16]]>} {
+  ^bb0(%x: f32, %s: f32):
+    %r = arith.addf %x, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+func.func @column_sum(%a: tensor<8x32xf32>, %init: tensor<32xf32>) -> tensor<32xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>], iterator_types = ["reduction", "parallel"]}
+      ins(%a : tensor<8x32xf32>) outs(%init : tensor<32xf32>)
+      attrs = {kiln.schedule = #kiln.schedule<tiles = [[0, 16], [0, 0], [1, 16]]>} {
+  ^bb0(%x: f32, %s: f32):
+    %r = arith.addf %x, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<32xf32>
+  return %0 : tensor<32xf32>
 }
 
 // -----

@@ -205,6 +205,65 @@ void vectorizeRegisterTile(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.replaceOp(op, result->replacements);
 }
 
+/// A reduction generic whose reductions are its innermost loops (softmax's
+/// row max and sum, the norms' statistics, kiln.reduce over trailing axes):
+/// one row at a time becomes one vector reduction.
+bool isRowReduction(linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || op.getNumReductionLoops() == 0 || op.hasDynamicShape())
+    return false;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  unsigned firstReduction = op.getNumLoops() - op.getNumReductionLoops();
+  for (auto [i, it] : llvm::enumerate(iterators))
+    if ((it == utils::IteratorType::reduction) != (i >= firstReduction))
+      return false;
+  return llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+    return map.isProjectedPermutation();
+  });
+}
+
+/// The rows of a row reduction (after its threads' level): every parallel
+/// loop tiled by 1, the row a vector, reduced by one `vector.reduction`
+/// (the multi-reduction lowered with the reduction innermost; the pass's
+/// general lowering keeps the parallel dims innermost, which for one row
+/// would be a scalar loop over its elements). LLVM's loop vectorizer would
+/// not take the scalar loop of a `maxnumf` row maximum (no `nnan`).
+void vectorizeRows(RewriterBase &rewriter, Operation *op) {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  SmallVector<int64_t> rowTile;
+  for (utils::IteratorType it : linalgOp.getIteratorTypesArray())
+    rowTile.push_back(it == utils::IteratorType::parallel ? 1 : 0);
+  FailureOr<Operation *> tiled =
+      tileLevel(rewriter, op, rowTile, {}, /*parallel=*/false);
+  if (failed(tiled))
+    return;
+  auto row = cast<linalg::LinalgOp>(*tiled);
+  SmallVector<int64_t> vectorSizes = row.getStaticLoopRanges();
+  if (!vectorizable(row, vectorSizes))
+    return;
+  Operation *parent = row->getParentOp();
+  vectorizeRegisterTile(rewriter, row, vectorSizes, /*contraction=*/false);
+  SmallVector<Operation *> reductions;
+  parent->walk([&](vector::MultiDimReductionOp r) { reductions.push_back(r); });
+  if (reductions.empty())
+    return;
+  RewritePatternSet patterns(op->getContext());
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerReduction);
+  (void)applyOpPatternsGreedily(reductions, std::move(patterns));
+  // A float sum of a row in any order (as kiln-cpu-reassociate-reductions
+  // allows for the scalar loops): LLVM's ordered fadd reduction would be a
+  // chain of scalar adds.
+  parent->walk([](vector::ReductionOp r) {
+    if (!isa<FloatType>(r.getType()) ||
+        (r.getKind() != vector::CombiningKind::ADD &&
+         r.getKind() != vector::CombiningKind::MUL))
+      return;
+    r.setFastmathAttr(arith::FastMathFlagsAttr::get(
+        r.getContext(), r.getFastmath() | arith::FastMathFlags::reassoc));
+  });
+}
+
 /// Tiles one scheduled op at the three levels and vectorizes its register
 /// tile. Failures leave a correct (partially tiled or scalar) op.
 void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
@@ -224,8 +283,12 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
         return;
     // A failure leaves the op untiled (it still runs, on one thread). The
     // tiled op keeps its schedule attribute: nothing visits it again.
-    (void)tileLevel(rewriter, op.getOperation(), plan->tiles[0], {},
-                    /*parallel=*/true);
+    bool rows = isRowReduction(op);
+    FailureOr<Operation *> chunk = tileLevel(rewriter, op.getOperation(),
+                                             plan->tiles[0], {},
+                                             /*parallel=*/true);
+    if (succeeded(chunk) && rows)
+      vectorizeRows(rewriter, *chunk);
     return;
   }
   SmallVector<int64_t> extents = op.getStaticLoopRanges();
