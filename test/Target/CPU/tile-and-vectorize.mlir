@@ -33,6 +33,25 @@ func.func @matmul_4x32(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor
 
 // -----
 
+// A zero-filled accumulator is filled by each thread in its own chunk (the
+// fill is fused into the scf.forall): no serial pass before the threads.
+// CHECK-LABEL: func.func @matmul_filled
+// CHECK-NOT: linalg.fill
+// CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[SLICE]] : tensor<64x64xf32>)
+// CHECK: vector.fma
+func.func @matmul_filled(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 64, 0], [0, 0, 16], [4, 32, 1]], order = [1, 2, 0]>}
+    ins(%a, %b : tensor<64x32xf32>, tensor<32x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
 // The same matmul with a different (overriding) schedule: no level-0 chunk,
 // m, k, n at the cache level (m block 32, k block 8), a 2x16 register tile.
 // CHECK-LABEL: func.func @matmul_2x16

@@ -183,6 +183,46 @@ FailureOr<Operation *> tileLevel(RewriterBase &rewriter, Operation *op,
   return tiled->tiledOps.back();
 }
 
+/// The threads' level of a contraction, with the linalg.fill of its
+/// accumulator fused into each thread's chunk: every thread zeroes its own
+/// part of the result instead of one thread zeroing all of it before the
+/// parallel loop (and a fill shared by several matmuls after CSE is not
+/// copied for each by bufferization).
+FailureOr<Operation *> tileThreadsFusingFill(RewriterBase &rewriter,
+                                             Operation *op,
+                                             ArrayRef<int64_t> sizes) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return op;
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op), options);
+  if (failed(result) || result->tiledAndFusedOps.empty())
+    return failure();
+  for (OpResult r : op->getResults())
+    if (Value replacement = result->replacements.lookup(r))
+      rewriter.replaceAllUsesWith(r, replacement);
+  Operation *tiled = result->tiledAndFusedOps.front();
+  if (op->use_empty())
+    rewriter.eraseOp(op);
+  for (Operation *producer : result->fusedProducers)
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
+  return tiled;
+}
+
 /// Vectorizes a register tile right after tiling (before any cleanup can
 /// rebuild the op). Only a full tile (static, the vector shape) is
 /// vectorized; a partial edge tile stays a scalar loop that LLVM's loop
@@ -305,8 +345,10 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   ArrayRef<int64_t> interchanges[3] = {{}, plan->order, registerOrder};
   for (unsigned level = 0; level < 3; ++level) {
     FailureOr<Operation *> tiled =
-        tileLevel(rewriter, current, plan->tiles[level], interchanges[level],
-                  /*parallel=*/level == 0);
+        level == 0 && contraction
+            ? tileThreadsFusingFill(rewriter, current, plan->tiles[0])
+            : tileLevel(rewriter, current, plan->tiles[level],
+                        interchanges[level], /*parallel=*/level == 0);
     if (failed(tiled))
       return;
     current = *tiled;
