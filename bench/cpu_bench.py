@@ -14,10 +14,12 @@ Kiln is faster); a second table gives Kiln's own 2-thread speedup over its
 Needs bench/setup.sh (OpenBLAS, PyTorch, ONNX Runtime) and a Kiln build.
 
 Kiln times come from `kiln-run --target=cpu --benchmark=N` (the JIT-compiled
-function, after a warm-up run), run once per thread count with
-OMP_NUM_THREADS=<threads> and, when `kiln-run --help` lists it,
---threads=<threads>; peers are timed in-process the same way (median of N
-after a warm-up), each thread count in its own process.
+SGEMM function, the layers' `kilnc --emit=lib` library; medians after a
+warm-up run) with OMP_NUM_THREADS=<threads> and, when `kiln-run --help`
+lists it, --threads=<threads>; peers are timed in-process the same way
+(median of N after a warm-up), each thread count in its own process. Kiln
+and its peers are measured in turn for 3 rounds and each keeps its best
+round (the machine's speed drifts by 10% and more over seconds).
 """
 import argparse
 import ctypes
@@ -65,8 +67,9 @@ def kiln_run_has_threads(build):
 
 
 def kiln_median_ms(build, mlir, inputs, runs, threads):
-    cmd = [os.path.join(build, "bin", "kiln-run"), mlir, "--target=cpu",
-           "--benchmark=%d" % runs]
+    cmd = [os.path.join(build, "bin", "kiln-run"), mlir, "--benchmark=%d" % runs]
+    if not mlir.endswith(".so"):
+        cmd.append("--target=cpu")
     if kiln_run_has_threads(build):
         cmd.append("--threads=%d" % threads)
     cmd += ["--input=" + i for i in inputs] if inputs else ["--random-inputs"]
@@ -86,6 +89,20 @@ def sgemm_ir(m, n, k):
     return ("func.func @sgemm(%%a: tensor<%dx%dxf32>, %%b: tensor<%dx%dxf32>) -> tensor<%dx%dxf32> {\n"
             "  %%c = kiln.matmul %%a, %%b : tensor<%dx%dxf32>, tensor<%dx%dxf32> -> tensor<%dx%dxf32>\n"
             "  return %%c : tensor<%dx%dxf32>\n}\n") % (m, k, k, n, m, n, m, k, k, n, m, n, m, n)
+
+
+def interleaved(args, *measures):
+    """Each measurement (a function returning ms) taken in turn, for 3
+    rounds (1 with --quick); the least of each one's rounds. The machine's
+    speed drifts by 10% and more over seconds (a shared host), so a peer
+    measured a few seconds after Kiln can see another machine; alternating
+    and keeping each one's best round compares them at their least
+    disturbed."""
+    best = [float("inf")] * len(measures)
+    for _ in range(1 if args.quick else 3):
+        for i, measure in enumerate(measures):
+            best[i] = min(best[i], measure())
+    return best
 
 
 def timed_median_ms(fn, runs):
@@ -168,11 +185,12 @@ def export_onnx_child(block, path):
     return 0.0
 
 
+def ort_installed():
+    return os.path.isdir(os.path.join(REPO, "bench", "node_modules", "onnxruntime-node"))
+
+
 def ort_ms(work, block, threads, runs):
-    """ONNX Runtime (onnxruntime-node, CPU) on the exported block, or None."""
-    node_modules = os.path.join(REPO, "bench", "node_modules", "onnxruntime-node")
-    if not os.path.isdir(node_modules):
-        return None
+    """ONNX Runtime (onnxruntime-node, CPU) on the exported block."""
     path = os.path.join(work, block + ".onnx")
     if not os.path.exists(path):
         run([sys.executable, __file__, "--child", json.dumps(["onnx", 1, block, path])])
@@ -264,8 +282,10 @@ def sgemm_cases(args, work, rows, scaling):
         case = "sgemm %dx%dx%d" % (m, n, k)
         kiln = {}
         for t in (1, 2):
-            kiln[t] = kiln_median_ms(args.build, path, None, kiln_runs(flops, args.quick), t)
-            peer = child_ms("openblas", t, m, n, k, kiln_runs(flops, args.quick))
+            runs = kiln_runs(flops, args.quick)
+            kiln[t], peer = interleaved(
+                args, lambda: kiln_median_ms(args.build, path, None, runs, t),
+                lambda: child_ms("openblas", t, m, n, k, runs))
             rows.append((case, "OpenBLAS", t, kiln[t], peer, flops))
         scaling.append((case, False, kiln[1], kiln[2]))
 
@@ -283,20 +303,24 @@ def layer_cases(args, work, rows, scaling):
               "bert_layer": [os.path.join(ex, "data", "bert_layer", "input_%d.npy" % i) for i in (0, 1)]}
     for block in ("gpt2_block", "bert_layer"):
         case = "%s d=768 seq=128" % block
+        # Compiled once; kiln-run times the library (no JIT per round).
+        lib = os.path.join(work, block + ".so")
+        run([os.path.join(args.build, "bin", "kilnc"), os.path.join(ex, block + ".mlir"),
+             "--target=cpu", "--emit=lib", "-o", lib])
         kiln = {}
         for t in (1, 2):
-            # Medians over 20 runs each (about 0.3 s per layer): the
-            # machine's speed drifts by several percent over seconds.
             runs = 5 if args.quick else 20
-            kiln[t] = kiln_median_ms(args.build, os.path.join(ex, block + ".mlir"), inputs[block],
-                                     runs, t)
-            peer = child_ms("torch", t, block, runs)
-            rows.append((case, "PyTorch", t, kiln[t], peer, layer_flops(block)))
-            ort = ort_ms(work, block, t, runs)
-            if ort is None:
-                print("ONNX Runtime: not installed (bash bench/setup.sh); column skipped")
+            measures = [lambda: kiln_median_ms(args.build, lib, inputs[block], runs, t),
+                        lambda: child_ms("torch", t, block, runs)]
+            have_ort = ort_installed()
+            if have_ort:
+                measures.append(lambda: ort_ms(work, block, t, runs))
             else:
-                rows.append((case, "ONNX Runtime", t, kiln[t], ort, layer_flops(block)))
+                print("ONNX Runtime: not installed (bash bench/setup.sh); column skipped")
+            kiln[t], torch_ms, *ort = interleaved(args, *measures)
+            rows.append((case, "PyTorch", t, kiln[t], torch_ms, layer_flops(block)))
+            if have_ort:
+                rows.append((case, "ONNX Runtime", t, kiln[t], ort[0], layer_flops(block)))
         scaling.append((case, True, kiln[1], kiln[2]))
         # Compile time (target: under 5 s for the GPT-2 block): kilnc to an
         # object for this machine.
