@@ -574,11 +574,10 @@ std::optional<unsigned> takeThreadsFlag(int &argc, char **argv) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
 #if defined(__GLIBC__)
-  // Compiled code mallocs its large temporaries (packed operands, ...) per
-  // call; glibc serves those with fresh mmaps, so every call would fault
-  // its pages in again (measured: ~10% of a 1024^3 matmul). Keeping freed
-  // memory in the heap lets the next call reuse it. Applications that call
-  // compiled code in a loop want the same (kiln_runtime.h).
+  // kiln-run's own per-run buffers (the outputs it allocates for every
+  // --benchmark run) stay in the heap instead of fresh mmaps faulted in on
+  // every run. (Compiled code's temporaries come from its own cache,
+  // BufferCache.c, whatever the application's malloc settings.)
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif

@@ -42,11 +42,12 @@
  * by default) after each parallel loop; KMP_BLOCKTIME=0 gives the cores back
  * at once.
  *
- * Memory inside a call: compiled code mallocs its large temporaries (packed
- * matmul operands) and frees them before it returns. With glibc, blocks
- * above M_MMAP_THRESHOLD come from fresh mmaps whose pages fault in on
- * every call; an application calling in a loop may raise M_MMAP_THRESHOLD
- * and M_TRIM_THRESHOLD with mallopt() (kiln-run does). kiln_module_free may unload libomp with the library; loading a
+ * Memory inside a call: compiled code takes its temporaries (intermediate
+ * tensors, packed matmul operands) from a cache inside its library and
+ * gives them back before it returns; the next call of a function reuses
+ * the same blocks (no allocation, no page faults). The cache keeps at most
+ * 1 GiB of freed blocks per library until the process exits.
+ * kiln_module_free may unload libomp with the library; loading a
  * module again afterwards works.
  *
  *===----------------------------------------------------------------------===*/

@@ -4,6 +4,7 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -48,6 +49,34 @@ kiln::createCPUTargetMachine(const CPUTargetDescription &description) {
   return machine;
 }
 
+/// Compiled code allocates its temporaries with the generic functions of
+/// finalize-memref-to-llvm (`use-generic-functions`). The JIT and `kilnc
+/// --emit=lib` provide them (BufferCache.c: freed blocks are reused); an
+/// object on its own gets weak definitions that call malloc and free, so
+/// it links anywhere and a strong definition (the cache) wins where linked.
+static void addAllocationFallbacks(llvm::Module &module) {
+  llvm::LLVMContext &context = module.getContext();
+  auto define = [&](llvm::StringRef name, llvm::StringRef libcName) {
+    llvm::Function *f = module.getFunction(name);
+    if (!f || !f->isDeclaration())
+      return;
+    llvm::FunctionCallee libc =
+        module.getOrInsertFunction(libcName, f->getFunctionType());
+    f->setLinkage(llvm::GlobalValue::WeakAnyLinkage);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(context, "entry", f));
+    llvm::SmallVector<llvm::Value *> args;
+    for (llvm::Argument &a : f->args())
+      args.push_back(&a);
+    llvm::CallInst *call = b.CreateCall(libc, args);
+    if (f->getReturnType()->isVoidTy())
+      b.CreateRetVoid();
+    else
+      b.CreateRet(call);
+  };
+  define("_mlir_memref_to_llvm_alloc", "malloc");
+  define("_mlir_memref_to_llvm_free", "free");
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 kiln::translateToOptimizedLLVMIR(mlir::Operation *module,
                                  llvm::LLVMContext &context,
@@ -57,6 +86,7 @@ kiln::translateToOptimizedLLVMIR(mlir::Operation *module,
   if (!llvmModule)
     return makeError("cannot translate the module to LLVM IR (see the "
                      "diagnostics above)");
+  addAllocationFallbacks(*llvmModule);
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
   auto optimize = mlir::makeOptimizingTransformer(/*optLevel=*/3,

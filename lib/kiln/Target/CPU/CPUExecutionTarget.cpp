@@ -16,6 +16,7 @@
 #include "kiln/Target/CPU/Threading.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "kiln/Target/CPU/BufferCache.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -254,6 +255,17 @@ public:
           << llvm::toString(engine.takeError());
       return failure();
     }
+    // The temporaries' allocator (BufferCache.c, linked into this process).
+    (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner("_mlir_memref_to_llvm_alloc")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_alloc),
+          llvm::JITSymbolFlags::Exported};
+      symbols[interner("_mlir_memref_to_llvm_free")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_free),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
     return std::unique_ptr<Executable>(std::make_unique<CPUExecutable>(
         function, std::move(*engine), std::move(outputs)));
   }

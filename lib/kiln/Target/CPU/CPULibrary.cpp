@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/CPU/CPULibrary.h"
+
+#include "kiln/Target/CPU/BufferCache.h"
 #include "kiln/Target/CPU/Threading.h"
 #include "kiln/Interpreter/Interpreter.h"
 
@@ -26,6 +28,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -197,9 +200,24 @@ llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
   StringRef openmp = getOpenMPRuntimePath();
   std::string rpath =
       ("-Wl,-rpath," + llvm::sys::path::parent_path(openmp)).str();
+  // The temporaries' allocator (BufferCache.c), compiled into the library
+  // with hidden symbols: each library keeps its own cache.
+  llvm::SmallString<128> cachePath;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "kiln-buffer-cache", "c", fd, cachePath))
+    return makeError("cannot create a temporary file for the buffer cache: " +
+                     ec.message());
+  llvm::FileRemover removeCache(cachePath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << kBufferCacheSource;
+  }
   llvm::SmallVector<StringRef> args = {
       linker,        "-shared",   "-o",     outputPath,
-      objectPath,    "-Wl,-z,defs", "-lm",  "-Wl,--push-state,--as-needed",
+      objectPath,    cachePath,   "-O2",    "-fPIC",
+      "-DKILN_BUFFER_CACHE_HIDDEN", "-pthread",
+      "-Wl,-z,defs", "-lm",  "-Wl,--push-state,--as-needed",
       openmp,        "-Wl,--pop-state",     rpath};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,

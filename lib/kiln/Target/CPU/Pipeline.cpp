@@ -165,7 +165,11 @@ void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Temporaries come from _mlir_memref_to_llvm_alloc/_free, which the JIT
+  // and kilnc --emit=lib back with a cache of freed blocks (BufferCache.c).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   kiln::addCPUThreadingToLLVMPasses(pm);
