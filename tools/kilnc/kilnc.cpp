@@ -20,6 +20,7 @@
 #include "kiln/Target/CPU/CPUTargetDescription.h"
 #include "kiln/Target/CPU/Pipeline.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -254,7 +255,9 @@ static int compile(const char *argv0) {
     KilnSelectSchedulesOptions options;
     options.target = pipelineOptions.target;
     options.scheduleFile = scheduleFile;
-    // As the pipeline does: fusion groups first (they become `group`).
+    // As the pipeline does: sibling matmuls fused, then fusion groups
+    // (they become `group`).
+    select.addNestedPass<mlir::func::FuncOp>(createKilnFuseSiblingMatmuls());
     select.addPass(createKilnFormFusionGroups());
     select.addPass(createKilnSelectSchedules(options));
     if (failed(select.run(*module)))

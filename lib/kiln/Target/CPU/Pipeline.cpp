@@ -95,6 +95,9 @@ struct CPUPipelineRegistrationOptions
 
 void kiln::buildCPUTilingPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
+  // Graph rewrites that change which ops exist: sibling matmuls (separate
+  // q/k/v projections) become one.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnFuseSiblingMatmuls());
   // Deciding: a schedule for every kiln op (the cost model of the target,
   // unless the IR or the schedule file gives one).
   // Which ops are tiled and fused together (copied into the schedules'

@@ -74,4 +74,24 @@ def KilnFormFusionGroups : Pass<"kiln-form-fusion-groups", "mlir::ModuleOp"> {
   }];
 }
 
+def KilnFuseSiblingMatmuls : Pass<"kiln-fuse-sibling-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Fuse matmuls of one activation by constant weights into one matmul";
+  let description = [{
+    Matmuls in one block that multiply the same `lhs` by constant weights
+    `[K, N_i]` (float, no transposes, no hand-written `kiln.schedule`) -- a
+    transformer's separate query, key and value projections -- become one
+    matmul by the weights concatenated along N (at compile time), followed
+    by `kiln.slice`s that give each original result its columns:
+
+      q = kiln.add (kiln.matmul x, Wq), bq      y = kiln.add (kiln.matmul x, [Wq|Wk|Wv]), [bq|bk|bv]
+      k = kiln.add (kiln.matmul x, Wk), bk  ->  q = kiln.slice y [0, Nq)
+      v = kiln.add (kiln.matmul x, Wv), bv      k = kiln.slice y [Nq, Nq+Nk) ...
+
+    When every member's only user adds a constant `[N_i]` bias, the biases
+    are concatenated too; otherwise each bias add stays and reads its slice.
+    The activation is then read (and packed, on the CPU) once.
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
 #endif // KILN_DIALECT_GRAPH_TRANSFORMS_PASSES_TD
