@@ -10,6 +10,9 @@
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=concat3_axis0 | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=slice | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=slice_steps | FileCheck %s --implicit-check-not=MISMATCH
+// An empty window that starts at the end of its dimension (ONNX's
+// test_slice_start_out_of_bounds).
+// RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=slice_empty | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=slice_then_add | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=gather | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=gather_axis1 | FileCheck %s --implicit-check-not=MISMATCH
@@ -71,6 +74,11 @@ func.func @slice(%x: tensor<4x12xf32>) -> tensor<2x4xf32> {
 func.func @slice_steps(%x: tensor<8x6xf32>) -> tensor<8x3xf32> {
   %y = kiln.slice %x starts = [7, 0] limits = [-1, 6] steps = [-1, 2] : tensor<8x6xf32> -> tensor<8x3xf32>
   return %y : tensor<8x3xf32>
+}
+
+func.func @slice_empty(%x: tensor<4x10xf32>) -> tensor<4x0xf32> {
+  %y = kiln.slice %x starts = [0, 10] limits = [4, 10] : tensor<4x10xf32> -> tensor<4x0xf32>
+  return %y : tensor<4x0xf32>
 }
 
 func.func @slice_then_add(%x: tensor<4x12xf32>) -> tensor<4x4xf32> {

@@ -969,6 +969,11 @@ Value lowerSlice(OpBuilder &b, kiln::SliceOp op, Value input) {
   SmallVector<int64_t> steps(rank, 1);
   if (std::optional<ArrayRef<int64_t>> s = op.getSteps())
     steps.assign(s->begin(), s->end());
+  // An empty window reads nothing; its start may be the dimension's size,
+  // which tensor.extract_slice rejects as out of bounds.
+  if (llvm::is_contained(resultType.getShape(), 0))
+    return tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                   resultType.getElementType());
   bool anyNegative = llvm::any_of(steps, [](int64_t s) { return s < 0; });
   if (!anyNegative) {
     SmallVector<OpFoldResult> offs, sizes, strides;
