@@ -11,6 +11,8 @@ PACKAGES=(
   zlib1g-dev libzstd-dev libedit-dev
   libgtest-dev
   libomp-22-dev
+  libonnx-dev libprotobuf-dev python3-onnx python3-numpy libonnx-testdata
+  pybind11-dev python3-dev python3-pytest python3-torch
 )
 
 missing=()

@@ -1,6 +1,8 @@
 # -*- Python -*-
 import os
 import shutil
+import subprocess
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -20,6 +22,15 @@ config.substitutions.append(("%examples", os.path.join(config.kiln_src_root, "ex
 # libkiln_runtime.so with the C compiler kilnc --emit=lib links with.
 config.substitutions.append(("%kiln_include", os.path.join(config.kiln_src_root, "include")))
 config.substitutions.append(("%kiln_libdir", os.path.join(config.kiln_obj_root, "lib")))
+# Debian's python3, which sees python3-onnx and python3-numpy (the ONNX
+# tests generate their models with it).
+kiln_python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+config.substitutions.append(("%python", kiln_python))
+# Tests that export models with PyTorch (python3-torch) need it.
+if subprocess.run([kiln_python, "-c", "import importlib.util, sys; "
+                   "sys.exit(importlib.util.find_spec('torch') is None)"],
+                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+    config.available_features.add("torch")
 config.substitutions.append(("%cc", shutil.which("clang-22") or shutil.which("clang") or shutil.which("cc") or "cc"))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])

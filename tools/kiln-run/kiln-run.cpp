@@ -4,12 +4,13 @@
 //            [--input=a.npy ... | --random-inputs --seed=N]
 //            [--output-dir=DIR] [--expect=o0.npy ...] [--rtol=R --atol=A]
 //            [--compare-to=TARGET] [--benchmark[=N]] [--print-output]
-//            [--threads=N]
+//            [--threads=N] [--onnx-dim=NAME=SIZE,...]
 //   kiln-run LIB.so [--function=NAME] --input=a.npy ... [--expect=...] ...
 //
-// FILE is a .mlir module, or a shared library written by kilnc --emit=lib,
-// which runs through the runtime C API (kiln_runtime.h) like a deployed
-// model and is checked the same way.
+// FILE is a .mlir module, an ONNX model (imported, docs/onnx.md), or a
+// shared library written by kilnc --emit=lib, which runs through the
+// runtime C API (kiln_runtime.h) like a deployed model and is checked the
+// same way.
 //
 // The tool is thin: reading files and flags, then calls into the execution
 // library. Every problem is one diagnostic and a non-zero exit.
@@ -20,6 +21,7 @@
 #include "kiln/Execution/ExecutionTarget.h"
 #include "kiln/Execution/Inputs.h"
 #include "kiln/Execution/LibraryExecutable.h"
+#include "kiln/Frontend/LoadModule.h"
 #include "kiln/InitAll.h"
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Support/Npy.h"
@@ -30,8 +32,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -55,7 +55,7 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("kiln-run options");
 
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir or kilnc --emit=lib .so>"),
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir, .onnx or kilnc --emit=lib .so>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
     targetSpec("target", cl::desc("Where to run: ref (the reference interpreter) or cpu (JIT "
@@ -104,6 +104,10 @@ static const char threadsHelp[] =
     "\n  --threads=N   Threads the compiled code's parallel loops use (cpu "
     "target and\n                libraries; default 0: the OpenMP default, "
     "OMP_NUM_THREADS or\n                else one per core)\n";
+static cl::list<std::string> onnxDims(
+    "onnx-dim",
+    cl::desc("Sizes for symbolic dimensions of an ONNX model's inputs"),
+    cl::value_desc("NAME=SIZE"), cl::CommaSeparated, cl::cat(runCategory));
 static cl::opt<bool>
     printOutput("print-output",
                 cl::desc("Print the values of every output"),
@@ -431,17 +435,19 @@ int runLibrary() {
 }
 
 int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
-  std::string message;
-  std::unique_ptr<llvm::MemoryBuffer> buffer =
-      openInputFile(inputFile, &message);
-  if (!buffer) {
-    error() << message << "\n";
+  ONNXImportOptions onnxOptions;
+  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
+    error() << llvm::toString(std::move(e)) << "\n";
     return 1;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return 1; // The parser or verifier reported why.
+  std::string message;
+  OwningOpRef<ModuleOp> module =
+      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
+  if (!module) {
+    if (!message.empty())
+      error() << message << "\n";
+    return 1; // The parser, verifier or importer reported why.
+  }
 
   func::FuncOp function = selectFunction(*module);
   if (!function)

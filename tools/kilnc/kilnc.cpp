@@ -1,7 +1,10 @@
 //===- kilnc.cpp - The Kiln compiler driver -------------------------------===//
 //
-//   kilnc INPUT.mlir --target=cpu[:DESC] [-o OUT]
+//   kilnc INPUT.mlir|INPUT.onnx --target=cpu[:DESC] [-o OUT]
 //         [--emit=kiln|linalg|llvm-mlir|llvm-ir|asm|obj|lib] [--header=H]
+//         [--onnx-dim=NAME=SIZE,...]
+//
+// An ONNX model is imported into the kiln dialect first (docs/onnx.md).
 //
 // Like the Toy tutorial's `-emit=`: each value stops the flow at one stage
 // and writes what it has. DESC is a name from targets/ (x86-64-avx2,
@@ -14,6 +17,7 @@
 
 #include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
+#include "kiln/Frontend/LoadModule.h"
 #include "kiln/InitAll.h"
 #include "kiln/Target/CPU/CPUCodegen.h"
 #include "kiln/Target/CPU/CPULibrary.h"
@@ -21,10 +25,10 @@
 #include "kiln/Target/CPU/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
@@ -51,7 +55,8 @@ enum class Emit { Kiln, Linalg, Tiled, LLVMMLIR, LLVMIR, Asm, Obj, Lib };
 } // namespace
 
 static cl::OptionCategory kilncCategory("kilnc options");
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<input .mlir or .onnx>"),
                                       cl::Required, cl::cat(kilncCategory));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
                                        cl::value_desc("file"), cl::init("-"),
@@ -82,6 +87,11 @@ static cl::opt<std::string>
                cl::desc("With --emit=lib: the C header to write (default: "
                         "the output without .so, plus .h)"),
                cl::value_desc("file"), cl::cat(kilncCategory));
+
+static cl::list<std::string> onnxDims(
+    "onnx-dim",
+    cl::desc("Sizes for symbolic dimensions of an ONNX model's inputs"),
+    cl::value_desc("NAME=SIZE"), cl::CommaSeparated, cl::cat(kilncCategory));
 
 static cl::opt<bool> printSchedule(
     "print-schedule",
@@ -234,16 +244,19 @@ static int compile(const char *argv0) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  std::string message;
-  std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(inputFile, &message);
-  if (!buffer) {
-    error() << message << "\n";
+  ONNXImportOptions onnxOptions;
+  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
+    error() << llvm::toString(std::move(e)) << "\n";
     return 1;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
+  std::string message;
+  OwningOpRef<ModuleOp> module =
+      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
+  if (!module) {
+    if (!message.empty())
+      error() << message << "\n";
     return 1;
+  }
 
   // Schedules: chosen by the cost model, unless the input or the schedule
   // file already gives one (the pipeline selects them again: kept).

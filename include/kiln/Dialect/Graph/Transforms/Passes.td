@@ -74,6 +74,55 @@ def KilnFormFusionGroups : Pass<"kiln-form-fusion-groups", "mlir::ModuleOp"> {
   }];
 }
 
+def KilnRecognizeGelu : Pass<"kiln-recognize-gelu", "mlir::func::FuncOp"> {
+  let summary = "Rewrite the erf form of GELU written out op by op into kiln.gelu";
+  let description = [{
+    Matches `0.5 * x * (1 + erf(x / sqrt(2)))` as ONNX exports write it
+    (PyTorch's `nn.GELU()` and BERT's gelu):
+
+      u = kiln.div x, c          (c a splat constant equal to sqrt(2) to
+                                  within one unit in the last place of its
+                                  type), or kiln.mul x, 1/sqrt(2)
+      e = kiln.erf u
+      s = kiln.add e, 1.0        (either operand order)
+      y = product of x, s and 0.5, associated any way:
+          (x * s) * 0.5, (s * 0.5) * x, s * (x * 0.5), ...
+
+    and replaces `y` with `kiln.gelu x` (approximate = erf). Every
+    intermediate has exactly one use, and no constant enlarges the shape
+    (every value has `x`'s type). Constants are splat `kiln.constant`s of
+    any shape that does not broadcast `x` bigger.
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
+def KilnRecognizeLayerNorm : Pass<"kiln-recognize-layer-norm", "mlir::func::FuncOp"> {
+  let summary = "Rewrite the decomposed LayerNorm of ONNX opset < 17 exports into kiln.layer_norm";
+  let description = [{
+    Matches the chain `torch.onnx.export` writes for `nn.LayerNorm` before
+    opset 17:
+
+      m = kiln.reduce mean x axes = A keepdims
+      d = kiln.sub x, m
+      q = kiln.pow d, 2.0        (or kiln.mul d, d)
+      v = kiln.reduce mean q axes = A keepdims
+      w = kiln.add v, eps        (eps a splat float constant; either order)
+      s = kiln.sqrt w
+      n = kiln.div d, s
+      [n = kiln.mul n, gamma]    (either order)
+      [n = kiln.add n, beta]     (either order)
+
+    where `A` is the trailing dimensions `[a, rank)` (in any order, negative
+    or not), and replaces it with `kiln.layer_norm x [scale gamma] [bias
+    beta] axis = a epsilon = eps`. `d` is used only by the square and the
+    division, every other intermediate once. `gamma` and `beta` must not
+    enlarge `x` and must hold exactly the normalized dimensions (leading
+    size-1 dimensions are reshaped away); otherwise they stay a separate mul
+    or add after the layer_norm.
+  }];
+  let dependentDialects = ["kiln::KilnDialect"];
+}
+
 def KilnFuseSiblingMatmuls : Pass<"kiln-fuse-sibling-matmuls", "mlir::func::FuncOp"> {
   let summary = "Fuse matmuls of one activation by constant weights into one matmul";
   let description = [{
