@@ -17,6 +17,8 @@
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=gather | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=gather_axis1 | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=where | FileCheck %s --implicit-check-not=MISMATCH
+// An i1 dense_resource constant (one byte per element) as the condition.
+// RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=where_resource_mask | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=cast_f16 | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=cast_bf16 | FileCheck %s --implicit-check-not=MISMATCH
 // RUN: kiln-run %s --target=cpu --compare-to=ref --random-inputs --function=cast_f16_to_f32 | FileCheck %s --implicit-check-not=MISMATCH
@@ -103,6 +105,12 @@ func.func @where(%c: tensor<4x8xi1>, %a: tensor<2x4x8xf32>, %b: tensor<f32>) -> 
   return %y : tensor<2x4x8xf32>
 }
 
+func.func @where_resource_mask(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %m = kiln.constant dense_resource<mask_2x3> : tensor<2x3xi1>
+  %y = kiln.where %m, %a, %b : tensor<2x3xi1>, tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
 func.func @cast_f16(%x: tensor<4x8xf32>) -> tensor<4x8xf16> {
   %y = kiln.cast %x : tensor<4x8xf32> -> tensor<4x8xf16>
   return %y : tensor<4x8xf16>
@@ -162,3 +170,10 @@ func.func @identity(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   return %x : tensor<4x8xf32>
 }
 
+{-#
+  dialect_resources: {
+    builtin: {
+      mask_2x3: "0x01000000010001010001"
+    }
+  }
+#-}

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
@@ -450,8 +451,21 @@ Value lowerUnary(OpBuilder &b, Operation *op, Value input, ScalarFn fn) {
 }
 
 Value lowerConstant(OpBuilder &b, kiln::ConstantOp op) {
-  return arith::ConstantOp::create(b, op.getLoc(),
-                                   cast<TypedAttr>(Attribute(op.getValue())));
+  Attribute value = op.getValue();
+  // An i1 dense_resource holds one byte per element (docs/dialect.md); LLVM
+  // translation wants i1 data bit-packed, which DenseElementsAttr is.
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (resource.getElementType().isInteger(1))
+      if (AsmResourceBlob *blob = resource.getRawHandle().getBlob()) {
+        ArrayRef<char> bytes = blob->getData();
+        auto type = cast<ShapedType>(resource.getType());
+        if (int64_t(bytes.size()) == type.getNumElements()) {
+          SmallVector<bool> bits(llvm::map_range(
+              bytes, [](char c) { return c != 0; }));
+          value = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+        }
+      }
+  return arith::ConstantOp::create(b, op.getLoc(), cast<TypedAttr>(value));
 }
 
 //--- matmul ------------------------------------------------------------------
