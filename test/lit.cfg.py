@@ -1,4 +1,5 @@
 # -*- Python -*-
+import glob
 import os
 import shutil
 import subprocess
@@ -32,6 +33,12 @@ if subprocess.run([kiln_python, "-c", "import importlib.util, sys; "
                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
     config.available_features.add("torch")
 config.substitutions.append(("%cc", shutil.which("clang-22") or shutil.which("clang") or shutil.which("cc") or "cc"))
+
+# The kiln Python package (python/), built into build/python when pybind11
+# is found: test/python/pytest.test runs its pytest suite.
+config.substitutions.append(("%kiln_python_dir", os.path.join(config.kiln_obj_root, "python")))
+if glob.glob(os.path.join(config.kiln_obj_root, "python", "kiln", "_kiln*.so")):
+    config.available_features.add("kiln-python")
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
