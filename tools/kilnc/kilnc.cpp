@@ -268,8 +268,9 @@ static int compile(const char *argv0) {
     KilnSelectSchedulesOptions options;
     options.target = pipelineOptions.target;
     options.scheduleFile = scheduleFile;
-    // As the pipeline does: sibling matmuls fused, then fusion groups
-    // (they become `group`).
+    // As the pipeline does: attention recognized, sibling matmuls fused,
+    // then fusion groups (they become `group`).
+    select.addNestedPass<mlir::func::FuncOp>(createKilnRecognizeAttention());
     select.addNestedPass<mlir::func::FuncOp>(createKilnFuseSiblingMatmuls());
     select.addPass(createKilnFormFusionGroups());
     select.addPass(createKilnSelectSchedules(options));
