@@ -613,16 +613,9 @@ void PyModule::exportLibrary(const std::string &path, const std::string &target,
     }
   }
   std::string header = headerPath.value_or("");
-  if (header.empty()) {
-    StringRef base(path);
-    base.consume_back(".so");
-    header = (base + ".h").str();
-  }
-  std::string guard;
-  for (char c : llvm::sys::path::filename(header))
-    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
-  if (guard.empty() || llvm::isDigit(guard.front()))
-    guard = "KILN_" + guard;
+  if (header.empty())
+    header = defaultLibraryHeaderPath(path);
+  std::string guard = libraryHeaderGuard(header);
   if (llvm::Error e = linkSharedLibrary(*linker, objectPath, path))
     raise(exceptionTypes.compile, llvm::toString(std::move(e)));
   std::error_code ec;

@@ -175,17 +175,9 @@ static int writeLibrary(ModuleOp module, const CPUTargetDescription &description
       return 1;
     }
   }
-  std::string header = headerFile;
-  if (header.empty()) {
-    StringRef base(outputFile);
-    base.consume_back(".so");
-    header = (base + ".h").str();
-  }
-  std::string guard;
-  for (char c : llvm::sys::path::filename(header))
-    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
-  if (guard.empty() || llvm::isDigit(guard.front()))
-    guard = "KILN_" + guard;
+  std::string header =
+      headerFile.empty() ? defaultLibraryHeaderPath(outputFile) : headerFile;
+  std::string guard = libraryHeaderGuard(header);
   std::string message;
   std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(header, &message);
   if (!out) {

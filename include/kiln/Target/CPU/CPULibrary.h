@@ -63,6 +63,15 @@ llvm::Error linkSharedLibrary(llvm::StringRef linker,
                               llvm::StringRef objectPath,
                               llvm::StringRef outputPath);
 
+/// Where the header of the library `outputPath` goes unless named:
+/// `outputPath` without `.so`, plus `.h`.
+std::string defaultLibraryHeaderPath(llvm::StringRef outputPath);
+
+/// The include guard of the header file `headerPath`: its file name in upper
+/// case with every other character `_` (prefixed `KILN_` when it would not
+/// be an identifier).
+std::string libraryHeaderGuard(llvm::StringRef headerPath);
+
 /// The C header for the library (`libraryName` is mentioned in comments).
 std::string
 generateLibraryHeader(llvm::ArrayRef<LibraryEntryPoint> entryPoints,

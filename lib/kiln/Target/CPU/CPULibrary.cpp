@@ -234,6 +234,21 @@ llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
   return llvm::Error::success();
 }
 
+std::string kiln::defaultLibraryHeaderPath(StringRef outputPath) {
+  StringRef base = outputPath;
+  base.consume_back(".so");
+  return (base + ".h").str();
+}
+
+std::string kiln::libraryHeaderGuard(StringRef headerPath) {
+  std::string guard;
+  for (char c : llvm::sys::path::filename(headerPath))
+    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  if (guard.empty() || llvm::isDigit(guard.front()))
+    guard = "KILN_" + guard;
+  return guard;
+}
+
 static const char *cTypeOf(DType dtype) {
   switch (dtype) {
   case DType::F32: return "float";
