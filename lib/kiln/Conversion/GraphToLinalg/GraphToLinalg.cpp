@@ -17,7 +17,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
@@ -456,12 +455,11 @@ Value lowerConstant(OpBuilder &b, kiln::ConstantOp op) {
   // translation wants i1 data bit-packed, which DenseElementsAttr is.
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
     if (resource.getElementType().isInteger(1))
-      if (AsmResourceBlob *blob = resource.getRawHandle().getBlob()) {
-        ArrayRef<char> bytes = blob->getData();
+      if (std::optional<ArrayRef<char>> bytes = kiln::getRawElementData(value)) {
         auto type = cast<ShapedType>(resource.getType());
-        if (int64_t(bytes.size()) == type.getNumElements()) {
+        if (int64_t(bytes->size()) == type.getNumElements()) {
           SmallVector<bool> bits(llvm::map_range(
-              bytes, [](char c) { return c != 0; }));
+              *bytes, [](char c) { return c != 0; }));
           value = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
         }
       }

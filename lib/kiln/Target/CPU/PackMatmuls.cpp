@@ -34,20 +34,6 @@ namespace {
 /// On the packs / unpacks this pass creates: the matmul's thread chunks.
 constexpr llvm::StringLiteral kRelayoutChunksAttr = "kiln.cpu.relayout_chunks";
 
-/// The raw row-major bytes of a constant's value, or nothing (splats and
-/// other encodings are not folded).
-std::optional<ArrayRef<char>> rawConstantData(Attribute value) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    return dense.getRawData();
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return std::nullopt;
-}
-
 /// Folds a 2-D linalg.pack of a constant: the packed bytes become a new
 /// dense_resource constant. Out-of-range (padding) elements are zero.
 FailureOr<Value> foldPackOfConstant(RewriterBase &rewriter,
@@ -61,7 +47,7 @@ FailureOr<Value> foldPackOfConstant(RewriterBase &rewriter,
   if (sourceType.getRank() != 2 || !sourceType.hasStaticShape() ||
       !element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
     return failure();
-  std::optional<ArrayRef<char>> data = rawConstantData(constant.getValue());
+  std::optional<ArrayRef<char>> data = kiln::getRawElementData(constant.getValue());
   int64_t bytes = element.getIntOrFloatBitWidth() / 8;
   if (!data ||
       int64_t(data->size()) != sourceType.getNumElements() * bytes)

@@ -47,6 +47,12 @@ llvm::LogicalResult
 verifyScheduleForOp(mlir::Operation *op, ScheduleAttr schedule,
                     llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
+/// The row-major bytes of a constant's value: a non-splat `dense<...>`
+/// literal or a `dense_resource` blob that is loaded (one byte per i1 in a
+/// blob, bit-packed in a literal). std::nullopt for splats and other
+/// encodings. The bytes stay owned by the attribute.
+std::optional<llvm::ArrayRef<char>> getRawElementData(mlir::Attribute value);
+
 } // namespace kiln
 
 #endif // KILN_DIALECT_GRAPH_IR_GRAPHDIALECT_H

@@ -35,24 +35,25 @@ using namespace kiln;
 
 namespace {
 
-/// The row-major bytes of a float constant tensor (a splat expanded), or
-/// nothing when its value is not readable (an unloaded resource).
-std::optional<SmallVector<char>> bytesOf(ConstantOp constant) {
-  Attribute value = constant.getValue();
-  auto type = cast<RankedTensorType>(constant.getType());
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    ArrayRef<char> raw = dense.getRawData();
-    if (!dense.isSplat())
-      return SmallVector<char>(raw);
-    SmallVector<char> expanded;
-    for (int64_t i = 0; i < type.getNumElements(); ++i)
-      llvm::append_range(expanded, raw);
-    return expanded;
+/// Whether this pass can read a float constant's bytes: a splat, a
+/// non-splat literal or a loaded dense_resource.
+bool readable(ConstantOp constant) {
+  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  return (dense && dense.isSplat()) ||
+         getRawElementData(constant.getValue()).has_value();
+}
+
+/// Appends a readable constant's row-major bytes (a splat expanded) to
+/// `out`.
+void appendBytes(ConstantOp constant, SmallVectorImpl<char> &out) {
+  auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+  if (dense && dense.isSplat()) {
+    ArrayRef<char> one = dense.getRawData();
+    for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
+      llvm::append_range(out, one);
+    return;
   }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return SmallVector<char>(blob->getData());
-  return std::nullopt;
+  llvm::append_range(out, *getRawElementData(constant.getValue()));
 }
 
 /// One member of a sibling group: `matmul(x, weight)`, optionally followed
@@ -83,7 +84,7 @@ std::optional<Sibling> asSibling(MatmulOp mm) {
   auto weight = mm.getRhs().getDefiningOp<ConstantOp>();
   auto wt = dyn_cast<RankedTensorType>(mm.getRhs().getType());
   if (!weight || !wt || wt.getRank() != 2 || !copyableFloat(wt) ||
-      !bytesOf(weight))
+      !readable(weight))
     return std::nullopt;
   Sibling s;
   s.matmul = mm;
@@ -98,7 +99,7 @@ std::optional<Sibling> asSibling(MatmulOp mm) {
       auto bt = dyn_cast<RankedTensorType>(other.getType());
       if (bias && other != mm.getResult() && bt && bt.getRank() == 1 &&
           bt.getDimSize(0) == s.n && bt.getElementType() == wt.getElementType() &&
-          add.getType() == mm.getType() && bytesOf(bias) &&
+          add.getType() == mm.getType() && readable(bias) &&
           !add->hasAttr(kScheduleAttrName)) {
         s.biasAdd = add;
         s.bias = bias;
@@ -133,7 +134,8 @@ void fuseGroup(RewriterBase &rewriter, MutableArrayRef<Sibling> group) {
   SmallVector<char> weights(size_t(k * total * bytes));
   int64_t offset = 0;
   for (Sibling &s : group) {
-    SmallVector<char> w = *bytesOf(s.weight);
+    SmallVector<char> w;
+    appendBytes(s.weight, w);
     for (int64_t r = 0; r < k; ++r)
       std::memcpy(&weights[(r * total + offset) * bytes],
                   &w[r * s.n * bytes], s.n * bytes);
@@ -143,7 +145,7 @@ void fuseGroup(RewriterBase &rewriter, MutableArrayRef<Sibling> group) {
   SmallVector<char> biases;
   if (biased)
     for (Sibling &s : group)
-      llvm::append_range(biases, *bytesOf(s.bias));
+      appendBytes(s.bias, biases);
 
   rewriter.setInsertionPoint(first);
   Value w = makeConstant(rewriter, loc, RankedTensorType::get({k, total}, element),
