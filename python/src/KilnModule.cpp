@@ -859,6 +859,14 @@ public:
       throw py::value_error("unknown value handle " + std::to_string(handle));
     return values[handle];
   }
+  /// A value of the open function (an operand or a result to return).
+  Value functionValue(size_t handle) {
+    Value v = value(handle);
+    if (v.getParentRegion() != &function.getBody())
+      throw py::value_error("value " + std::to_string(handle) +
+                            " belongs to another function");
+    return v;
+  }
   size_t add(Value v) {
     values.push_back(v);
     return values.size() - 1;
@@ -903,10 +911,7 @@ public:
     SmallVector<Value> operands;
     SmallVector<Type> types;
     for (size_t h : results) {
-      Value v = value(h);
-      if (v.getParentRegion() != &function.getBody())
-        throw py::value_error("value " + std::to_string(h) +
-                              " belongs to another function");
+      Value v = functionValue(h);
       operands.push_back(v);
       types.push_back(v.getType());
     }
@@ -998,13 +1003,8 @@ public:
       throw py::value_error("unknown operation '" + opName + "'");
     Location loc = location(name, file, line, column);
     SmallVector<Value> operands;
-    for (size_t h : operandHandles) {
-      Value v = value(h);
-      if (v.getParentRegion() != &function.getBody())
-        throw py::value_error("value " + std::to_string(h) +
-                              " belongs to another function");
-      operands.push_back(v);
-    }
+    for (size_t h : operandHandles)
+      operands.push_back(functionValue(h));
 
     Diagnostics diags(*session);
     // Attributes: the op's own (inherent: its properties) and others.
