@@ -371,16 +371,25 @@ void GraphImporter::setOutput(unsigned i, ElementsAttr attr) {
   setEntry(i, std::move(e));
 }
 
-LogicalResult GraphImporter::setOutput(unsigned i,
-                                       const onnx::TensorProto &tensor) {
+LogicalResult GraphImporter::readTensorAttribute(
+    const onnx::TensorProto &tensor, RankedTensorType &type,
+    std::vector<char> &storage, StringRef &bytes) {
   std::string error;
-  RankedTensorType type = reader.getType(tensor, context, error);
-  std::vector<char> storage;
-  StringRef bytes;
+  type = reader.getType(tensor, context, error);
   if (!type || !reader.readBytes(tensor, type, storage, bytes, error)) {
     emitNodeError() << "the tensor attribute " << error;
     return failure();
   }
+  return success();
+}
+
+LogicalResult GraphImporter::setOutput(unsigned i,
+                                       const onnx::TensorProto &tensor) {
+  RankedTensorType type;
+  std::vector<char> storage;
+  StringRef bytes;
+  if (failed(readTensorAttribute(tensor, type, storage, bytes)))
+    return failure();
   Entry e;
   e.type = type;
   e.tensor = &tensor;
@@ -389,14 +398,11 @@ LogicalResult GraphImporter::setOutput(unsigned i,
 }
 
 FailureOr<KnownTensor> GraphImporter::readKnown(const onnx::TensorProto &tensor) {
-  std::string error;
-  RankedTensorType type = reader.getType(tensor, context, error);
+  RankedTensorType type;
   std::vector<char> storage;
   StringRef bytes;
-  if (!type || !reader.readBytes(tensor, type, storage, bytes, error)) {
-    emitNodeError() << "the tensor attribute " << error;
+  if (failed(readTensorAttribute(tensor, type, storage, bytes)))
     return failure();
-  }
   return knownFromBytes(type, bytes);
 }
 

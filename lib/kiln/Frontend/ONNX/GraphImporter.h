@@ -100,6 +100,12 @@ public:
   mlir::LogicalResult setOutput(unsigned i, const onnx::TensorProto &tensor);
   /// The contents of a tensor attribute; reports bad data on the node.
   mlir::FailureOr<KnownTensor> readKnown(const onnx::TensorProto &tensor);
+  /// The type and bytes of a tensor attribute (`bytes` may point into
+  /// `storage`); reports bad data on the node.
+  mlir::LogicalResult readTensorAttribute(const onnx::TensorProto &tensor,
+                                          mlir::RankedTensorType &type,
+                                          std::vector<char> &storage,
+                                          llvm::StringRef &bytes);
 
   //===--- Attributes -------------------------------------------------------===//
 
