@@ -235,27 +235,30 @@ LogicalResult importUnary(GraphImporter &g) {
   return success();
 }
 
-/// Unary ops that shape computations use are evaluated when known.
+/// Unary ops that shape computations use are evaluated when their input
+/// is known: the node's result, or std::nullopt when it is not known.
+std::optional<LogicalResult> foldKnownUnary(GraphImporter &g, UnaryKind kind) {
+  const KnownTensor *k = g.known(0);
+  if (!k)
+    return std::nullopt;
+  FailureOr<KnownTensor> r = foldUnary(kind, *k, nodeErrors(g));
+  if (failed(r))
+    return failure();
+  g.setOutput(0, std::move(*r));
+  return success();
+}
+
 template <typename OpTy>
 LogicalResult importFoldableUnary(GraphImporter &g, UnaryKind kind) {
-  if (const KnownTensor *k = g.known(0)) {
-    FailureOr<KnownTensor> r = foldUnary(kind, *k, nodeErrors(g));
-    if (failed(r))
-      return failure();
-    g.setOutput(0, std::move(*r));
-    return success();
-  }
+  if (std::optional<LogicalResult> folded = foldKnownUnary(g, kind))
+    return *folded;
   return importUnary<OpTy>(g);
 }
 
 LogicalResult importReciprocal(GraphImporter &g) {
-  if (const KnownTensor *k = g.known(0)) {
-    FailureOr<KnownTensor> r = foldUnary(UnaryKind::Reciprocal, *k, nodeErrors(g));
-    if (failed(r))
-      return failure();
-    g.setOutput(0, std::move(*r));
-    return success();
-  }
+  if (std::optional<LogicalResult> folded =
+          foldKnownUnary(g, UnaryKind::Reciprocal))
+    return *folded;
   FailureOr<Value> x = g.input(0);
   if (failed(x))
     return failure();
@@ -268,13 +271,9 @@ LogicalResult importReciprocal(GraphImporter &g) {
 }
 
 LogicalResult importNot(GraphImporter &g) {
-  if (const KnownTensor *k = g.known(0)) {
-    FailureOr<KnownTensor> r = foldUnary(UnaryKind::Not, *k, nodeErrors(g));
-    if (failed(r))
-      return failure();
-    g.setOutput(0, std::move(*r));
-    return success();
-  }
+  if (std::optional<LogicalResult> folded =
+          foldKnownUnary(g, UnaryKind::Not))
+    return *folded;
   FailureOr<Value> x = g.input(0);
   if (failed(x))
     return failure();
