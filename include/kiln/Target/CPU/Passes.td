@@ -31,6 +31,10 @@ def KilnCPUPrepareEntryPoints
     tensor arguments, so compiled code never writes into the caller's
     inputs. A tensor returned more than once is copied for each repeat:
     buffer-results-to-out-params cannot give two out-parameters one buffer.
+    A returned `tensor.collapse_shape` whose source is written into a
+    `tensor.empty` (through DPS ops and scf loops) gets that empty tensor
+    built in the returned shape and expanded, so the result is computed in
+    the out-parameter rather than copied into it.
   }];
   let dependentDialects = [
     "mlir::bufferization::BufferizationDialect", "mlir::linalg::LinalgDialect",

@@ -136,6 +136,10 @@ void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Folds a returned collapse_shape of an expand_shape of an allocation
+  // (kiln-cpu-prepare-entry-points builds them) to the allocation, which
+  // the next pass then turns into the out-parameter.
+  pm.addPass(createCanonicalizerPass());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
