@@ -34,18 +34,42 @@ func.func @matmul_4x32(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>, %c: tensor
 // -----
 
 // A zero-filled accumulator is filled by each thread in its own chunk (the
-// fill is fused into the scf.forall): no serial pass before the threads.
+// fill is fused into the scf.forall), and then not filled at all: the
+// register tiles cover the chunk, so each tile starts from the fill value
+// in the first k block (k loop at its lower bound) and from memory after.
 // CHECK-LABEL: func.func @matmul_filled
+// CHECK-DAG: %[[SPLAT0:.*]] = arith.constant dense<0.000000e+00> : vector<4x32xf32>
 // CHECK-NOT: linalg.fill
 // CHECK: scf.forall (%{{.*}}) = (0) to (128) step (64) shared_outs(%[[OUT:.*]] = %{{.*}})
 // CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[OUT]]
-// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[SLICE]] : tensor<64x64xf32>)
+// CHECK: scf.for %[[K:.*]] = %[[K0:.*]] to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[SLICE]])
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[K]], %[[K0]]
+// CHECK: scf.if %[[FIRST]] -> (vector<4x32xf32>)
+// CHECK-NEXT: scf.yield %[[SPLAT0]] : vector<4x32xf32>
+// CHECK: } else {
+// CHECK: vector.transfer_read
 // CHECK: vector.fma
+// CHECK-NOT: linalg.fill
 func.func @matmul_filled(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x128xf32>
   %c = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
   %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 64, 0], [0, 0, 16], [4, 32, 1]], order = [1, 2, 0]>}
+    ins(%a, %b : tensor<64x32xf32>, tensor<32x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+// The register tiles do not cover the chunk (6 rows do not divide 64: the
+// edge tile is a scalar loop reading the accumulator): the fill stays.
+// CHECK-LABEL: func.func @matmul_filled_edge
+// CHECK: linalg.fill
+func.func @matmul_filled_edge(%a: tensor<64x32xf32>, %b: tensor<32x128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %0 = linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[0, 64, 0], [0, 0, 16], [6, 32, 1]], order = [1, 2, 0]>}
     ins(%a, %b : tensor<64x32xf32>, tensor<32x128xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
 }
