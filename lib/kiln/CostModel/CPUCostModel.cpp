@@ -30,6 +30,13 @@ constexpr double kCacheStreamBytesPerCycle = 16.0;
 /// Micro-kernel efficiency without packing once B no longer fits the L2
 /// share (strided kc x nr panels defeat the prefetchers and the TLB).
 constexpr double kUnpackedEfficiency = 0.8;
+/// Vector loads a core issues per cycle (two load ports on current x86-64
+/// and Arm server cores): a register tile whose broadcasts and B loads per
+/// k step outnumber its FMAs per pipe is load-bound.
+constexpr double kLoadsPerCycle = 2.0;
+/// Bytes per cycle a core streams from its L2 (the accumulator tiles a
+/// matmul re-reads every kc block, when its chunk of C fits there).
+constexpr double kL2BytesPerCycle = 32.0;
 /// Penalties when a hand-written cache block does not fit its level.
 constexpr double kL1MissPenalty = 0.7;
 constexpr double kL2MissPenalty = 0.85;
@@ -287,7 +294,10 @@ SmallVector<ScheduleAttr> CPUCostModel::candidates(Operation *op) const {
             l0[split] = normalized(roundUp(ceilDiv(e, parts), unit), e);
           }
           int64_t tm = effective(l0[im], M), tn = effective(l0[in], N);
-          int64_t kcMax = int64_t(m.l1() / 2 / double((t.mr + t.nr) * eb));
+          // The kc x nr panel of B stays in half of L1 while the m tiles
+          // pass (their mr x kc panels of A stream through the rest): the
+          // largest such kc, since C is re-read once per kc block.
+          int64_t kcMax = int64_t(m.l1() / 2 / double(t.nr * eb));
           int64_t kc = std::min(K, std::max<int64_t>(8, roundDown(kcMax, 8)));
           int64_t mc = std::max(
               t.mr, roundDown(int64_t(m.l2() / 2 / double(kc * eb)), t.mr));
@@ -434,6 +444,13 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
     }
     double eff = registerTileEfficiency({t.mr, roundUp(t.nr, L)}) *
                  (double(t.nr) / double(roundUp(t.nr, L)));
+    // Per k step: mr broadcasts and nr/L loads of B against mr*nr/L FMAs.
+    double fmaCycles = double(t.mr * ceilDiv(t.nr, L)) / desc.fmaUnitsPerCore;
+    double loadCycles = double(t.mr + ceilDiv(t.nr, L)) / kLoadsPerCycle;
+    if (loadCycles > fmaCycles) {
+      eff *= fmaCycles / loadCycles;
+      why += llvm::formatv("; load-bound x{0:f3}", fmaCycles / loadCycles).str();
+    }
     why += llvm::formatv("; register tile {0}x{1}: efficiency {2:f3}", t.mr,
                          t.nr, eff)
                .str();
@@ -457,7 +474,7 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
         eff *= kUnpackedEfficiency;
         why += "; unpacked B larger than L2: x" + fmt(kUnpackedEfficiency);
       }
-      if (kc * (t.mr + t.nr) * eb > m.l1()) {
+      if (kc * (t.nr + 2 * t.mr) * eb > m.l1()) {
         eff *= kL1MissPenalty;
         why += "; kc panels exceed L1";
       }
@@ -466,6 +483,19 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
         why += "; mc x kc block exceeds L2";
       }
       double compute = rounds * padded / (perCore * eff);
+      // Every kc block loads and stores each accumulator tile once more
+      // (the first only stores): from L2 when the thread's chunk of C fits
+      // its share, else from the outer levels. The micro-kernel waits for
+      // those loads, so the time adds to the compute.
+      double chunkC = chunkBatch * double(chunk[im]) * double(chunk[in]) * eb;
+      double cTraffic = chunkC * (2 * std::ceil(K / kc) - 1);
+      std::string ignored;
+      double cBandwidth = chunkC <= m.l2()
+                              ? kL2BytesPerCycle * desc.frequencyGHz * 1e9
+                              : m.streamBandwidth(1, ignored);
+      double cTime = rounds * cTraffic / cBandwidth;
+      compute += cTime;
+      why += "; C re-read " + fmt(cTime * 1e6) + " us";
       // Bytes read from each level (Goto loop nest: nc, kc, mc, nr, mr).
       double l1Bytes = B * M * N * K / (t.mr * t.nr) *
                        double(t.mr + ceilDiv(t.nr, L)) * (desc.vectorBits / 8);

@@ -7,33 +7,33 @@
 // The predicted times are checked only for presence and type.
 
 // AVX2-LABEL: func.func @matmul_1024
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 128, 0], [272, 0, 120], [2, 32, 1]], order = [1, 2, 0], pack = [2, 32, 1]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 128, 0], [128, 0, 256], [4, 16, 1]], order = [1, 2, 0], pack = [4, 16, 1]>}
 // AVX512-LABEL: func.func @matmul_1024
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_1024
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [320, 0, 408], [4, 16, 1]], order = [1, 2, 0], pack = [4, 16, 1]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [128, 0, 0], [4, 8, 1]], order = [1, 2, 0], pack = [4, 8, 1]>}
 func.func @matmul_1024(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %0 = kiln.matmul %a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32> -> tensor<1024x1024xf32>
   return %0 : tensor<1024x1024xf32>
 }
 
 // AVX2-LABEL: func.func @matmul_128x768x3072
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 384, 0], [0, 0, 120], [2, 32, 1]], order = [1, 2, 0]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 384, 0], [0, 0, 256], [4, 16, 1]], order = [1, 2, 0]>}
 // AVX512-LABEL: func.func @matmul_128x768x3072
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_128x768x3072
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 408], [4, 16, 1]], order = [1, 2, 0]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 0], [4, 8, 1]], order = [1, 2, 0]>}
 func.func @matmul_128x768x3072(%a: tensor<128x768xf32>, %b: tensor<768x3072xf32>) -> tensor<128x3072xf32> {
   %0 = kiln.matmul %a, %b : tensor<128x768xf32>, tensor<768x3072xf32> -> tensor<128x3072xf32>
   return %0 : tensor<128x3072xf32>
 }
 
 // AVX2-LABEL: func.func @matmul_128x3072x768
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 96, 0], [0, 0, 120], [2, 32, 1]], order = [1, 2, 0]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 96, 0], [0, 0, 256], [4, 16, 1]], order = [1, 2, 0]>}
 // AVX512-LABEL: func.func @matmul_128x3072x768
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_128x3072x768
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 48, 0], [0, 0, 408], [4, 16, 1]], order = [1, 2, 0]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 48, 0], [0, 0, 1024], [4, 8, 1]], order = [1, 2, 0]>}
 func.func @matmul_128x3072x768(%a: tensor<128x3072xf32>, %b: tensor<3072x768xf32>) -> tensor<128x768xf32> {
   %0 = kiln.matmul %a, %b : tensor<128x3072xf32>, tensor<3072x768xf32> -> tensor<128x768xf32>
   return %0 : tensor<128x768xf32>
@@ -42,7 +42,7 @@ func.func @matmul_128x3072x768(%a: tensor<128x3072xf32>, %b: tensor<3072x768xf32
 // AVX2-LABEL: func.func @matmul_64
 // AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0], [0, 0, 0], [2, 32, 1]], order = [1, 2, 0]>}
 // AVX512-LABEL: func.func @matmul_64
-// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[4, 0, 0], [0, 0, 56], [4, 64, 1]], order = [1, 2, 0]>}
+// AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[4, 0, 0], [0, 0, 0], [4, 64, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_64
 // NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[4, 0, 0], [0, 0, 0], [4, 16, 1]], order = [1, 2, 0]>}
 func.func @matmul_64(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
