@@ -75,7 +75,7 @@ def KilnFormFusionGroups : Pass<"kiln-form-fusion-groups", "mlir::ModuleOp"> {
 }
 
 def KilnRecognizeGelu : Pass<"kiln-recognize-gelu", "mlir::func::FuncOp"> {
-  let summary = "Rewrite the erf form of GELU written out op by op into kiln.gelu";
+  let summary = "Rewrite the erf and tanh forms of GELU written out op by op into kiln.gelu";
   let description = [{
     Matches `0.5 * x * (1 + erf(x / sqrt(2)))` as ONNX exports write it
     (PyTorch's `nn.GELU()` and BERT's gelu):
@@ -88,7 +88,15 @@ def KilnRecognizeGelu : Pass<"kiln-recognize-gelu", "mlir::func::FuncOp"> {
       y = product of x, s and 0.5, associated any way:
           (x * s) * 0.5, (s * 0.5) * x, s * (x * 0.5), ...
 
-    and replaces `y` with `kiln.gelu x` (approximate = erf). Every
+    and replaces `y` with `kiln.gelu x` (approximate = erf). Likewise the
+    tanh form (torch's `approximate='tanh'`, GPT-2's gelu_new):
+
+      c = x^3                    (kiln.pow x, 3.0, x * (x * x) or (x * x) * x)
+      i = kiln.add x, 0.044715 * c
+      t = kiln.tanh (sqrt(2/pi) * i)
+      y = product of x, 1 + t and 0.5, associated any way
+
+    becomes `kiln.gelu x approximate = tanh`. Every
     intermediate has exactly one use, and no constant enlarges the shape
     (every value has `x`'s type). Constants are splat `kiln.constant`s of
     any shape that does not broadcast `x` bigger.
