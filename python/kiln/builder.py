@@ -242,10 +242,14 @@ class Builder:
 
     return_ = ret
 
-    def module(self):
-        """The finished, verified kiln.Module (the builder is done after)."""
+    def module(self, recognize_patterns=False):
+        """The finished, verified kiln.Module (the builder is done after).
+
+        recognize_patterns: rewrite GELU (erf and tanh forms) and LayerNorm
+        written out op by op into kiln.gelu / kiln.layer_norm, as the ONNX
+        importer does (kiln-recognize-gelu, kiln-recognize-layer-norm)."""
         self._finished = True
-        return self._b.finish()
+        return self._b.finish(recognize_patterns)
 
     def text(self):
         """The IR built so far (for debugging)."""

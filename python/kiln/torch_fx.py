@@ -248,7 +248,9 @@ class _Importer:
                                            % (node.name, e)) from None
         with self.b.location(name="output"):
             self.b.ret(*values)
-        return self.b.module()
+        # Hand-written GELU / LayerNorm (x.mean, torch.tanh(...)...) become
+        # kiln ops, as for ONNX models.
+        return self.b.module(recognize_patterns=True)
 
     def convert(self, node):
         if node.op == "get_attr":

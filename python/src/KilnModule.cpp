@@ -69,6 +69,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +128,9 @@ struct Session {
   }
   std::unique_ptr<MLIRContext> context;
   llvm::SourceMgr sourceMgr;
+  /// Compiles run without the GIL: one at a time per context (a compile
+  /// appends dialects to it and runs pass managers in it).
+  std::mutex compileMutex;
 };
 using SessionPtr = std::shared_ptr<Session>;
 
@@ -573,58 +577,24 @@ void PyModule::exportLibrary(const std::string &path, const std::string &target,
   if (!linker)
     raise(exceptionTypes.compile, llvm::toString(linker.takeError()));
 
-  PassManager pm(session.context.get());
-  CPUPipelineOptions options;
-  options.target = selectionTarget(desc);
-  buildCPULoweringPipeline(pm, options);
-  if (failed(pm.run(*module)))
-    diags.raise(exceptionTypes.compile, "the cpu pipeline failed");
-
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createCPUTargetMachine(description);
-  if (!machine)
-    raise(exceptionTypes.compile, llvm::toString(machine.takeError()));
-  llvm::LLVMContext llvmContext;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
-      translateToOptimizedLLVMIR(*module, llvmContext, **machine);
-  if (!llvmModule)
-    raise(exceptionTypes.compile, llvm::toString(llvmModule.takeError()));
-  if (llvm::Error e = addLibraryMetadata(**llvmModule, *entryPoints))
-    raise(exceptionTypes.compile, llvm::toString(std::move(e)));
-
-  int fd;
-  llvm::SmallString<256> objectPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("kiln", "o", fd, objectPath))
-    raise(exceptionTypes.compile,
-          "cannot create a temporary object file: " + ec.message());
-  llvm::FileRemover removeObject(objectPath);
+  // The pipeline, code generation and the link touch no Python object.
+  std::string message;
   {
-    llvm::raw_fd_ostream object(fd, /*shouldClose=*/true);
-    if (llvm::Error e = emitCPUFile(**llvmModule, **machine,
-                                    CPUFileKind::Object, object))
-      raise(exceptionTypes.compile, llvm::toString(std::move(e)));
-    object.close();
-    if (object.has_error()) {
-      std::string message = object.error().message();
-      object.clear_error();
-      raise(exceptionTypes.compile,
-            "cannot write '" + objectPath.str().str() + "': " + message);
-    }
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(session.compileMutex);
+    PassManager pm(session.context.get());
+    CPUPipelineOptions options;
+    options.target = selectionTarget(desc);
+    buildCPULoweringPipeline(pm, options);
+    if (failed(pm.run(*module)))
+      message = diags.message("the cpu pipeline failed");
+    else if (llvm::Error e =
+                 writeCPULibrary(*module, description, *entryPoints, *linker,
+                                 path, headerPath.value_or("")))
+      message = llvm::toString(std::move(e));
   }
-  std::string header = headerPath.value_or("");
-  if (header.empty())
-    header = defaultLibraryHeaderPath(path);
-  std::string guard = libraryHeaderGuard(header);
-  if (llvm::Error e = linkSharedLibrary(*linker, objectPath, path))
-    raise(exceptionTypes.compile, llvm::toString(std::move(e)));
-  std::error_code ec;
-  llvm::raw_fd_ostream out(header, ec);
-  if (ec)
-    raise(exceptionTypes.compile,
-          "cannot write '" + header + "': " + ec.message());
-  out << generateLibraryHeader(*entryPoints, llvm::sys::path::filename(path),
-                               guard);
+  if (!message.empty())
+    raise(exceptionTypes.compile, message);
 }
 
 //===----------------------------------------------------------------------===//
@@ -652,14 +622,20 @@ public:
     for (size_t i = 0; i < expected; ++i)
       inputs.push_back(convertArgument(i, args[i]));
 
-    FailureOr<std::vector<HostTensor>> outputs = [&] {
+    // The compiled code, the interpreter and the library touch no Python
+    // object: other Python threads run meanwhile (calls may overlap; the
+    // arguments are converted copies).
+    FailureOr<std::vector<HostTensor>> outputs = failure();
+    std::string message;
+    {
+      py::gil_scoped_release release;
       Diagnostics diags(*holder->session);
-      FailureOr<std::vector<HostTensor>> result = executable->run(inputs);
-      if (failed(result))
-        diags.raise(exceptionTypes.execution,
-                    "@" + name + " failed on target " + target);
-      return result;
-    }();
+      outputs = executable->run(inputs);
+      if (failed(outputs))
+        message = diags.message("@" + name + " failed on target " + target);
+    }
+    if (failed(outputs))
+      raise(exceptionTypes.execution, message);
     if (outputs->size() == 1)
       return toNumpy(std::move((*outputs)[0]));
     py::tuple results(outputs->size());
@@ -741,13 +717,21 @@ PyCompiled compile(const PyModule &module, const std::string &target,
       createExecutionTarget(target);
   if (!created)
     throw py::value_error(llvm::toString(created.takeError()));
-  Diagnostics diags(*module.holder->session);
-  FailureOr<std::unique_ptr<Executable>> executable =
-      (*created)->compile(*module.holder->module, fn);
+  // Lowering and the JIT touch no Python object: compile without the GIL.
+  Session &session = *module.holder->session;
+  FailureOr<std::unique_ptr<Executable>> executable = failure();
+  std::string message;
+  {
+    py::gil_scoped_release release;
+    std::lock_guard<std::mutex> lock(session.compileMutex);
+    Diagnostics diags(session);
+    executable = (*created)->compile(*module.holder->module, fn);
+    if (failed(executable))
+      message = diags.message("cannot compile @" + fn.getSymName().str() +
+                              " for target " + target);
+  }
   if (failed(executable))
-    diags.raise(exceptionTypes.compile, "cannot compile @" +
-                                            fn.getSymName().str() +
-                                            " for target " + target);
+    raise(exceptionTypes.compile, message);
   return PyCompiled(module.holder, target, signatureOf(fn),
                     std::move(*executable));
 }
@@ -1160,7 +1144,9 @@ public:
     return os.str();
   }
 
-  PyModule finish() {
+  /// The verified module. `recognizePatterns`: then the passes the ONNX
+  /// importer runs (the GELU and LayerNorm decompositions become kiln ops).
+  PyModule finish(bool recognizePatterns) {
     checkOpen();
     if (function)
       throw py::value_error("function @" + function.getSymName().str() +
@@ -1168,6 +1154,13 @@ public:
     Diagnostics diags(*session);
     if (failed(mlir::verify(module)))
       diags.raise(exceptionTypes.verify, "the module does not verify");
+    if (recognizePatterns) {
+      PassManager pm(context());
+      pm.addNestedPass<func::FuncOp>(createKilnRecognizeGelu());
+      pm.addNestedPass<func::FuncOp>(createKilnRecognizeLayerNorm());
+      if (failed(pm.run(module)))
+        diags.raise(exceptionTypes.compile, "recognizing patterns failed");
+    }
     auto holder = std::make_shared<ModuleHolder>();
     holder->session = session;
     holder->module = OwningOpRef<ModuleOp>(module);
@@ -1372,5 +1365,6 @@ PYBIND11_MODULE(_kiln, m) {
            py::arg("line") = 0, py::arg("column") = 0)
       .def("type_of", &PyBuilder::typeOf, py::arg("handle"))
       .def("module_text", &PyBuilder::moduleText)
-      .def("finish", &PyBuilder::finish);
+      .def("finish", &PyBuilder::finish,
+           py::arg("recognize_patterns") = false);
 }

@@ -32,7 +32,9 @@ class CausalSelfAttention(nn.Module):
         v = parts[2].view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
         att = (q @ k.transpose(-2, -1)) * (k.size(-1) ** -0.5)
         causal = torch.ones_like(att, dtype=torch.bool).tril()
-        att = att.masked_fill(causal.logical_not(), float("-inf"))
+        # `~`, not logical_not(): torch 1.13's ONNX export has no
+        # aten::logical_not (bitwise_not of bool exports as Not).
+        att = att.masked_fill(~causal, float("-inf"))
         att = F.softmax(att, dim=-1)
         att = self.attn_dropout(att)
         y = att @ v

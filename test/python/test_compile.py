@@ -191,7 +191,8 @@ func.func @f(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 def test_unknown_target():
     with pytest.raises(ValueError, match="unknown target 'tpu'; available targets: ref, cpu"):
         kiln.compile(unary("exp"), "tpu")
-    assert kiln.targets() == ["ref", "cpu"]
+    # The first two; the gpu and npu backends add theirs after.
+    assert kiln.targets()[:2] == ["ref", "cpu"]
 
 
 def test_compile_accepts_text_and_rejects_other_types():

@@ -286,3 +286,26 @@ def test_compile_module_and_numpy_example_inputs():
     modules, functions, methods = kiln.torch_fx.supported_targets()
     assert "torch.nn.Linear" in modules and "Tensor.masked_fill" in methods
     assert "torch.cumsum" in functions and "operator.getitem" in functions
+
+
+def test_hand_written_gelu_and_layer_norm_become_kiln_ops():
+    """GELU and LayerNorm written out (HuggingFace's NewGELUActivation, a
+    hand-written LayerNorm) become kiln.gelu / kiln.layer_norm, as in ONNX
+    imports (kiln-recognize-gelu, kiln-recognize-layer-norm)."""
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.Parameter(torch.randn(16))
+            self.bias = nn.Parameter(torch.randn(16))
+
+        def forward(self, x):
+            d = x - x.mean(-1, keepdim=True)
+            s = d.pow(2).mean(-1, keepdim=True)
+            x = d / torch.sqrt(s + 1e-5) * self.weight + self.bias
+            return 0.5 * x * (1.0 + torch.tanh(
+                (2.0 / 3.141592653589793) ** 0.5 * (x + 0.044715 * torch.pow(x, 3.0))))
+
+    m = check(Model(), torch.randn(2, 8, 16))
+    text = str(m)
+    assert "approximate = tanh" in text and "kiln.layer_norm" in text, text
+    assert "kiln.tanh" not in text and "kiln.pow" not in text, text

@@ -77,6 +77,18 @@ std::string
 generateLibraryHeader(llvm::ArrayRef<LibraryEntryPoint> entryPoints,
                       llvm::StringRef libraryName, llvm::StringRef guard);
 
+/// `kilnc --emit=lib` after the CPU lowering pipeline: `module` (the LLVM
+/// dialect) becomes optimized LLVM IR for `description` with the runtime
+/// metadata of `entryPoints`, an object in a temporary file, and the shared
+/// library `outputPath` linked with `linker`; then the C header `headerPath`
+/// (empty: defaultLibraryHeaderPath). The header is opened before linking,
+/// so a failure leaves neither file.
+llvm::Error writeCPULibrary(mlir::ModuleOp module,
+                            const CPUTargetDescription &description,
+                            llvm::ArrayRef<LibraryEntryPoint> entryPoints,
+                            llvm::StringRef linker, llvm::StringRef outputPath,
+                            llvm::StringRef headerPath = "");
+
 } // namespace kiln
 
 #endif // KILN_TARGET_CPU_CPULIBRARY_H

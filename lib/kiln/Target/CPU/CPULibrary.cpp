@@ -13,6 +13,7 @@
 #include "kiln/Target/CPU/CPULibrary.h"
 
 #include "kiln/Target/CPU/BufferCache.h"
+#include "kiln/Target/CPU/CPUCodegen.h"
 #include "kiln/Target/CPU/Threading.h"
 #include "kiln/Interpreter/Interpreter.h"
 
@@ -26,13 +27,16 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -363,4 +367,56 @@ std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
   os << "\n#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n#endif /* "
      << guard << " */\n";
   return text;
+}
+
+llvm::Error kiln::writeCPULibrary(ModuleOp module,
+                                  const CPUTargetDescription &description,
+                                  ArrayRef<LibraryEntryPoint> entryPoints,
+                                  StringRef linker, StringRef outputPath,
+                                  StringRef headerPath) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createCPUTargetMachine(description);
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext llvmContext;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToOptimizedLLVMIR(module, llvmContext, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  if (llvm::Error e = addLibraryMetadata(**llvmModule, entryPoints))
+    return e;
+
+  int fd;
+  llvm::SmallString<256> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("kiln", "o", fd, objectPath))
+    return makeError("cannot create a temporary object file: " + ec.message());
+  llvm::FileRemover removeObject(objectPath);
+  {
+    llvm::raw_fd_ostream object(fd, /*shouldClose=*/true);
+    if (llvm::Error e = emitCPUFile(**llvmModule, **machine,
+                                    CPUFileKind::Object, object))
+      return e;
+    object.close();
+    if (object.has_error()) {
+      std::string message = object.error().message();
+      object.clear_error();
+      return makeError("cannot write '" + objectPath.str() + "': " + message);
+    }
+  }
+  std::string header = headerPath.empty()
+                           ? defaultLibraryHeaderPath(outputPath)
+                           : headerPath.str();
+  std::error_code ec;
+  llvm::ToolOutputFile out(header, ec, llvm::sys::fs::OF_Text);
+  if (ec)
+    return makeError("cannot open output file '" + header +
+                     "': " + ec.message());
+  if (llvm::Error e = linkSharedLibrary(linker, objectPath, outputPath))
+    return e;
+  out.os() << generateLibraryHeader(entryPoints,
+                                    llvm::sys::path::filename(outputPath),
+                                    libraryHeaderGuard(header));
+  out.keep();
+  return llvm::Error::success();
 }

@@ -436,6 +436,29 @@ def decomposed_gelu(prefix, x, half=0.5):
     ]
 
 
+def decomposed_tanh_gelu(prefix, x):
+    """GPT-2's gelu_new as exported: 0.5 * x * (1 + tanh(sqrt(2 / pi) *
+    (x + 0.044715 * Pow(x, 3))))."""
+    p = prefix
+    return [
+        const(p + "three", f32(3.0)),
+        helper.make_node("Pow", [x, p + "three"], [p + "cube"], name=p + "pow"),
+        const(p + "kappa", f32(0.044715)),
+        helper.make_node("Mul", [p + "kappa", p + "cube"], [p + "k"],
+                         name=p + "mul_kappa"),
+        helper.make_node("Add", [x, p + "k"], [p + "i"], name=p + "add_x"),
+        const(p + "beta", f32(np.sqrt(2 / np.pi))),
+        helper.make_node("Mul", [p + "i", p + "beta"], [p + "v"],
+                         name=p + "mul_beta"),
+        helper.make_node("Tanh", [p + "v"], [p + "t"], name=p + "tanh"),
+        const(p + "one", f32(1.0)),
+        helper.make_node("Add", [p + "one", p + "t"], [p + "s"], name=p + "add"),
+        const(p + "half", f32(0.5)),
+        helper.make_node("Mul", [p + "half", x], [p + "hx"], name=p + "mul_half"),
+        helper.make_node("Mul", [p + "hx", p + "s"], [p + "out"], name=p + "mul"),
+    ]
+
+
 @model
 def patterns():
     rng = np.random.default_rng(7)
@@ -447,14 +470,19 @@ def patterns():
     nodes = (decomposed_layer_norm("ln_", "x", "gamma", "beta", 1e-5, [-1]) +
              decomposed_gelu("gelu_", "ln_out") +
              # Not GELU: 0.6 instead of 0.5 stays decomposed.
-             decomposed_gelu("near_", "x", half=0.6))
+             decomposed_gelu("near_", "x", half=0.6) +
+             decomposed_tanh_gelu("tgelu_", "x"))
     ln, _, _ = layer_norm(x, -1, f32(1e-5), gamma, beta)
     gelu = 0.5 * ln * (1 + erf(ln / np.sqrt(2)))
     near = 0.6 * x * (1 + erf(x / np.sqrt(2)))
+    x64 = x.astype(np.float64)
+    tgelu = 0.5 * x64 * (1 + np.tanh(np.sqrt(2 / np.pi) *
+                                     (x64 + 0.044715 * x64 ** 3)))
     m = build("patterns", nodes, [vi("x", F32, [2, 4, 8])],
-              [vi("gelu_out", F32, [2, 4, 8]), vi("near_out", F32, [2, 4, 8])],
+              [vi("gelu_out", F32, [2, 4, 8]), vi("near_out", F32, [2, 4, 8]),
+               vi("tgelu_out", F32, [2, 4, 8])],
               opset=14, initializers=inits)
-    return m, [x], [f32(gelu), f32(near)]
+    return m, [x], [f32(gelu), f32(near), f32(tgelu)]
 
 
 def weights_model(name):
