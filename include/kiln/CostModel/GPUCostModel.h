@@ -1,0 +1,43 @@
+//===- GPUCostModel.h - Analytical GPU cost model ---------------*- C++ -*-===//
+//
+// Chooses, from the GPUTargetDescription alone, a two-level #kiln.schedule
+// for every op with an iteration domain: level 0 the thread block's tile,
+// level 1 each thread's tile (docs/gpu.md, "Schedules"; docs/schedules.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COSTMODEL_GPUCOSTMODEL_H
+#define KILN_COSTMODEL_GPUCOSTMODEL_H
+
+#include "kiln/CostModel/CostModel.h"
+#include "kiln/Target/GPU/GPUTargetDescription.h"
+
+#include <memory>
+
+namespace kiln {
+
+class GPUCostModel : public CostModel {
+public:
+  explicit GPUCostModel(GPUTargetDescription description);
+
+  llvm::StringRef targetName() const override { return targetName_; }
+  llvm::SmallVector<ScheduleAttr> candidates(mlir::Operation *op) const override;
+  CostEstimate estimate(mlir::Operation *op,
+                        ScheduleAttr schedule) const override;
+
+  const GPUTargetDescription &description() const { return desc; }
+
+  /// Thread blocks resident on one SM with `threads` threads of
+  /// `registersPerThread` registers: the least of the description's block,
+  /// thread and register limits (0 when one block does not fit).
+  int64_t residentBlocksPerSM(int64_t threads, int64_t registersPerThread) const;
+
+private:
+  GPUTargetDescription desc;
+  std::string targetName_;
+};
+
+std::unique_ptr<CostModel> createGPUCostModel(GPUTargetDescription description);
+
+} // namespace kiln
+
+#endif // KILN_COSTMODEL_GPUCOSTMODEL_H

@@ -1,0 +1,121 @@
+//===- Passes.td - GPU target passes ------------------------*- tablegen -*-===//
+
+#ifndef KILN_TARGET_GPU_PASSES_TD
+#define KILN_TARGET_GPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def KilnGPUTile : Pass<"kiln-gpu-tile", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops to thread blocks and threads as their "
+                "kiln.schedule says";
+  let description = [{
+    On tensors. Every linalg op whose `kiln.schedule` has two levels and one
+    entry per loop (docs/gpu.md, "Schedules") is tiled with
+    `scf::tileConsumerAndFuseProducersUsingSCF`: level 0 (the block tile)
+    into an `scf.forall` mapped to `#gpu.block`, then the block tile into an
+    `scf.forall` of `ceil(block / thread)` threads per loop mapped to
+    `#gpu.thread`. A `linalg.fill` producing the accumulator is fused into
+    both loops (each thread zeroes what it computes). Reductions stay inside
+    one thread. Other ops are left alone (kiln-gpu-map-parallel-loops maps
+    them after bufferization).
+  }];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
+
+def KilnGPUDeviceMemory : Pass<"kiln-gpu-device-memory", "mlir::func::FuncOp"> {
+  let summary = "Put host-side buffers in device memory";
+  let description = [{
+    After bufferization, in host functions (not in a gpu.module): every
+    `memref.alloc` becomes `gpu.alloc` and its `memref.dealloc`
+    `gpu.dealloc` (outside loops: a buffer allocated inside a loop that
+    becomes a kernel is one thread's temporary and goes on its stack, sized
+    by the constant upper bound of its extents); every `memref.get_global` (a constant such as weights)
+    is copied into a new device buffer with `gpu.memcpy` (freed before each
+    return); a `memref.copy` between identity-layout buffers becomes
+    `gpu.memcpy`, any other copy a `linalg.copy` (a kernel). Kernels can
+    then only see device memory. A host alloca or global that cannot be
+    handled is an error.
+  }];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::gpu::GPUDialect",
+    "mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect"
+  ];
+}
+
+def KilnGPUMapParallelLoops
+    : Pass<"kiln-gpu-map-parallel-loops", "mlir::func::FuncOp"> {
+  let summary = "Map scf.parallel loops to GPU blocks, threads and "
+                "sequential loops";
+  let description = [{
+    After bufferization, scf-forall-to-parallel and
+    convert-linalg-to-parallel-loops. An outermost scf.parallel that came
+    from a `#gpu.block` forall is mapped to blocks and its nested
+    `#gpu.thread` loop to threads. Other outermost loops (ops without a
+    GPU schedule: data movement, copies) are tiled by the innermost
+    dimension into blocks of `threads` threads (`tileParallelLoop`, guarded
+    by an scf.if) and mapped likewise. Loops with more than three
+    dimensions have their leading dimensions collapsed into one; the
+    innermost dimension is x (contiguous accesses across threads). Loops
+    nested deeper run sequentially in each thread. Host code that is not
+    in a parallel loop but touches memory (a full reduction's scf.for, a
+    scalar load) is wrapped in a one-block, one-thread loop. The result is
+    what convert-parallel-loops-to-gpu takes.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"256",
+           "threads per block for loops without a schedule">
+  ];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::gpu::GPUDialect", "mlir::scf::SCFDialect"
+  ];
+}
+
+def KilnGPUMergeKernelModules
+    : Pass<"kiln-gpu-merge-kernel-modules", "mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    gpu-kernel-outlining makes one gpu.module per kernel. Merged into the
+    first (named `kiln_kernels`), the device code is one PTX module: one
+    file for `kilnc --emit=ptx`, one module load at run time. Every
+    gpu.launch_func is pointed at the merged module; kernel names are
+    unique already (the outliner derives them from the function).
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
+def KilnGPUNativeMathIntrinsics
+    : Pass<"kiln-gpu-native-math-intrinsics", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Call the LLVM intrinsics NVPTX selects natively for fabs, "
+                "floor, ceil and sqrt";
+  let description = [{
+    convert-gpu-to-nvvm turns `llvm.intr.fabs` / `floor` / `ceil` / `sqrt`
+    into calls of libdevice's `__nv_*` functions, which are unresolved
+    where no CUDA toolkit is linked in (Kiln builds without one). NVPTX
+    selects these intrinsics itself (`abs`, `cvt.rmi`, `cvt.rpi`,
+    `sqrt.rn`), so on scalar f16 / bf16 / f32 / f64 they are rewritten to
+    `llvm.call_intrinsic "llvm.<name>.<type>"`, which the conversion leaves
+    alone. Run after convert-math-to-llvm and before convert-gpu-to-nvvm.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def KilnGPUContractFMA
+    : Pass<"kiln-gpu-contract-fma", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Contract a multiply feeding an add into math.fma in kernels";
+  let description = [{
+    `arith.addf(arith.mulf(a, b), c)` (either operand order), where the
+    product has no other use, becomes `math.fma(a, b, c)`: one rounding
+    instead of two, and one instruction (`fma.rn`), as CUDA compilers do by
+    default (`-fmad=true`). LLVM does not contract on its own without
+    fast-math flags, so a matmul's inner loop would otherwise be a
+    `mul.rn` and an `add.rn`. Scalar and vector floats; no other rewrite.
+  }];
+  let dependentDialects = ["mlir::math::MathDialect"];
+}
+
+#endif // KILN_TARGET_GPU_PASSES_TD

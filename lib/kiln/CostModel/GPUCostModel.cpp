@@ -1,0 +1,271 @@
+//===- GPUCostModel.cpp - Analytical GPU cost model -----------------------===//
+//
+// Everything comes from the GPUTargetDescription and the op; docs/gpu.md
+// states every formula and assumption used here. The code generator it
+// models is SIMT (one thread computes its tile with FMAs; reductions stay
+// inside one thread), so f16/bf16 are costed at the f32 SIMT rate.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/CostModel/GPUCostModel.h"
+
+#include "kiln/Dialect/Graph/IR/GraphOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace kiln;
+
+namespace {
+
+constexpr int64_t kAssumedDynamicExtent = 128;
+/// Warps an SM needs resident to hide arithmetic and memory latency.
+constexpr double kWarpsToHideLatency = 8;
+/// Independent accumulators a thread needs to keep its FMA pipe busy.
+constexpr double kAccumulatorsForILP = 8;
+/// Registers a thread uses besides its tile (addresses, indices, loop state).
+constexpr int64_t kBaseRegisters = 24;
+/// The exposed fraction of the smaller of compute and memory time.
+constexpr double kExposedFraction = 0.1;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t extentOf(const ScheduleLoop &l) {
+  return ShapedType::isDynamic(l.extent) ? kAssumedDynamicExtent : l.extent;
+}
+
+int64_t elementBytes(Type t) {
+  Type e = getElementTypeOrSelf(t);
+  return std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+}
+
+double numElements(Type t) {
+  auto s = dyn_cast<ShapedType>(t);
+  if (!s)
+    return 1;
+  double n = 1;
+  for (int64_t d : s.getShape())
+    n *= ShapedType::isDynamic(d) ? kAssumedDynamicExtent : d;
+  return n;
+}
+
+double opsPerPoint(Operation *op) {
+  return llvm::TypeSwitch<Operation *, double>(op)
+      .Case<DivOp, SqrtOp, RsqrtOp>([](auto) { return 4.0; })
+      .Case<ExpOp, LogOp, TanhOp, ErfOp, SigmoidOp>([](auto) { return 12.0; })
+      .Case<SiluOp>([](auto) { return 14.0; })
+      .Case<GeluOp, PowOp>([](auto) { return 20.0; })
+      .Case<SoftmaxOp>([](auto) { return 16.0; })
+      .Case<LayerNormOp>([](auto) { return 8.0; })
+      .Case<RmsNormOp>([](auto) { return 6.0; })
+      .Default([](Operation *) { return 1.0; });
+}
+
+std::string fmt(double v) { return llvm::formatv("{0:g}", v).str(); }
+
+} // namespace
+
+GPUCostModel::GPUCostModel(GPUTargetDescription description)
+    : desc(std::move(description)), targetName_("gpu:" + desc.name) {}
+
+std::unique_ptr<CostModel>
+kiln::createGPUCostModel(GPUTargetDescription description) {
+  return std::make_unique<GPUCostModel>(std::move(description));
+}
+
+int64_t GPUCostModel::residentBlocksPerSM(int64_t threads,
+                                          int64_t registersPerThread) const {
+  if (threads <= 0 || threads > desc.maxThreadsPerBlock ||
+      registersPerThread > desc.maxRegistersPerThread)
+    return 0;
+  int64_t byThreads = desc.maxThreadsPerSM / threads;
+  int64_t byRegisters = desc.registersPerSM / (threads * registersPerThread);
+  return std::min<int64_t>({desc.maxBlocksPerSM, byThreads, byRegisters});
+}
+
+SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
+  SmallVector<ScheduleAttr> result;
+  std::optional<SmallVector<ScheduleLoop>> loops = getScheduleLoops(op);
+  if (!loops || loops->empty())
+    return result;
+  MLIRContext *ctx = op->getContext();
+  int64_t n = loops->size();
+  auto add = [&](SmallVector<int64_t> block, SmallVector<int64_t> thread) {
+    result.push_back(ScheduleAttr::get(ctx, {block, thread}, {}, {},
+                                       std::nullopt));
+  };
+
+  if (isa<MatmulOp>(op)) {
+    // [b..., m, n, k]: one block per bm x bn tile of C (per batch element),
+    // each thread a tm x tn sub-tile, k whole inside the thread.
+    int64_t M = extentOf((*loops)[n - 3]), N = extentOf((*loops)[n - 2]);
+    for (int64_t bm : {16, 32, 64, 128})
+      for (int64_t bn : {16, 32, 64, 128})
+        for (int64_t tm : {1, 2, 4, 8})
+          for (int64_t tn : {1, 2, 4, 8}) {
+            if (bm > 16 && bm / 2 >= M)
+              continue; // a smaller block covers M already
+            if (bn > 16 && bn / 2 >= N)
+              continue;
+            int64_t threads = ceilDiv(std::min(bm, M), tm) *
+                              ceilDiv(std::min(bn, N), tn);
+            if (threads < desc.warpSize || threads > desc.maxThreadsPerBlock)
+              continue;
+            SmallVector<int64_t> block(n, 0), thread(n, 0);
+            for (int64_t i = 0; i < n - 3; ++i)
+              block[i] = 1;
+            block[n - 3] = bm;
+            block[n - 2] = bn;
+            thread[n - 3] = tm;
+            thread[n - 2] = tn;
+            add(block, thread);
+          }
+    if (!result.empty())
+      return result;
+    // Tiny matrices: one thread per element of C in one block per batch.
+    SmallVector<int64_t> block(n, 0), thread(n, 0);
+    for (int64_t i = 0; i < n - 3; ++i)
+      block[i] = 1;
+    block[n - 3] = M;
+    block[n - 2] = N;
+    thread[n - 3] = 1;
+    thread[n - 2] = 1;
+    add(block, thread);
+    return result;
+  }
+
+  // Streaming ops: `threads` threads per block, `e` consecutive elements per
+  // thread along the innermost parallel loop, the remaining threads over
+  // the next parallel loops outwards; reductions whole inside each thread.
+  SmallVector<int64_t> parallel;
+  for (int64_t i = 0; i < n; ++i)
+    if (!(*loops)[i].isReduction())
+      parallel.push_back(i);
+  if (parallel.empty())
+    return result; // A full reduction: one thread (the mapping pass).
+  for (int64_t threads : {64, 128, 256, 512})
+    for (int64_t e : {1, 2, 4}) {
+      if (threads > desc.maxThreadsPerBlock)
+        continue;
+      SmallVector<int64_t> block(n, 0), thread(n, 0);
+      int64_t left = threads;
+      for (int64_t j = parallel.size() - 1; j >= 0; --j) {
+        int64_t i = parallel[j];
+        int64_t ext = extentOf((*loops)[i]);
+        int64_t per = j == int64_t(parallel.size()) - 1 ? e : 1;
+        int64_t t = std::max<int64_t>(1, std::min(left, ceilDiv(ext, per)));
+        block[i] = t * per;
+        thread[i] = t > 1 ? per : 0;
+        left = std::max<int64_t>(1, left / t);
+      }
+      add(block, thread);
+    }
+  return result;
+}
+
+CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const {
+  CostEstimate est;
+  std::optional<SmallVector<ScheduleLoop>> loops = getScheduleLoops(op);
+  if (!loops || schedule.getNumLevels() != 2 ||
+      schedule.getNumLoops() != loops->size()) {
+    est.fits = false;
+    est.why = "GPU schedules have two levels (block tile, thread tile) with "
+              "one entry per loop";
+    return est;
+  }
+  int64_t n = loops->size();
+  ArrayRef<int64_t> l0 = schedule.getLevel(0), l1 = schedule.getLevel(1);
+  // Blocks, threads per block, points per thread (partial tiles padded).
+  double blocks = 1, points = 1;
+  int64_t threads = 1, perThread = 1, tileM = 1, tileN = 1;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t ext = extentOf((*loops)[i]);
+    points *= ext;
+    int64_t b = l0[i] > 0 ? std::min(l0[i], ext) : ext;
+    blocks *= ceilDiv(ext, b);
+    int64_t t = l1[i] > 0 ? std::min(l1[i], b) : b;
+    threads *= ceilDiv(b, t);
+    perThread *= t;
+  }
+  bool isMatmul = isa<MatmulOp>(op);
+  if (isMatmul) {
+    tileM = l1[n - 3] > 0 ? l1[n - 3] : 1;
+    tileN = l1[n - 2] > 0 ? l1[n - 2] : 1;
+  }
+  // Registers: a matmul thread holds its accumulators and one column of A
+  // and row of B; a streaming thread its elements.
+  int64_t regs = kBaseRegisters +
+                 (isMatmul ? tileM * tileN + tileM + tileN
+                           : std::min<int64_t>(perThread, 64));
+  int64_t perSM = residentBlocksPerSM(threads, regs);
+  if (perSM == 0) {
+    est.fits = false;
+    est.why = "a block of " + std::to_string(threads) + " threads x " +
+              std::to_string(regs) +
+              " registers does not fit one SM (max_threads_per_block, "
+              "max_registers_per_thread or registers_per_sm)";
+    return est;
+  }
+
+  Type resultType = op->getResult(0).getType();
+  int64_t eb = elementBytes(resultType);
+  double smRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
+  double waves = std::ceil(blocks / double(desc.smCount * perSM));
+  double residentWarps =
+      double(perSM * threads) / double(desc.warpSize);
+  double eff = std::min(1.0, residentWarps / kWarpsToHideLatency);
+  double flops, dram;
+  std::string why;
+  if (isMatmul) {
+    double M = extentOf((*loops)[n - 3]), N = extentOf((*loops)[n - 2]),
+           K = extentOf((*loops)[n - 1]);
+    double batch = points / (M * N * K);
+    double bm = l0[n - 3] > 0 ? std::min<double>(l0[n - 3], M) : M;
+    double bn = l0[n - 2] > 0 ? std::min<double>(l0[n - 2], N) : N;
+    flops = 2 * points;
+    eff *= std::min(1.0, double(tileM * tileN) / kAccumulatorsForILP);
+    int64_t ea = elementBytes(op->getOperand(0).getType());
+    // Each block reads its bm x K panel of A and K x bn panel of B.
+    double panelBytes = ea * batch * (M * K * std::ceil(N / bn) +
+                                      K * N * std::ceil(M / bm));
+    double unique = ea * batch * (M * K + K * N) + eb * batch * M * N;
+    // Re-reads hit L2 when the operands fit it, else they go to DRAM.
+    dram = unique <= desc.l2Bytes ? unique : panelBytes + eb * batch * M * N;
+    est.bytesByLevel.push_back({"L2", panelBytes});
+    why = "SIMT FMA matmul";
+  } else {
+    double ops = opsPerPoint(op);
+    if (auto attention = dyn_cast<AttentionOp>(op)) {
+      // [b, hq, sq, sk, dv]: q.k^T over D plus p.v over Dv per point.
+      auto q = cast<ShapedType>(attention->getOperand(0).getType());
+      double d = ShapedType::isDynamic(q.getShape().back())
+                     ? kAssumedDynamicExtent
+                     : q.getShape().back();
+      ops = 2 * (d + 1) + 5;
+    }
+    flops = points * ops;
+    dram = numElements(resultType) * eb;
+    for (Value v : op->getOperands())
+      dram += numElements(v.getType()) * elementBytes(v.getType());
+    why = "streaming";
+  }
+  est.flops = flops;
+  est.bytesByLevel.push_back({"DRAM", dram});
+  // The slowest SM runs `waves` rounds of perSM blocks sharing its rate.
+  double blockFlops = flops / blocks;
+  double compute = waves * blockFlops * perSM / (smRate * std::max(eff, 1e-3));
+  double memory = dram / (desc.dramBandwidthGBps * 1e9);
+  est.seconds = std::max(compute, memory) +
+                kExposedFraction * std::min(compute, memory);
+  est.why = why + ": " + fmt(blocks) + " blocks of " + std::to_string(threads) +
+            " threads, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
+            " waves, efficiency " + fmt(eff) + "; compute " +
+            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+  return est;
+}
