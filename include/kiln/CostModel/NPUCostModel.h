@@ -1,0 +1,70 @@
+//===- NPUCostModel.h - Analytical cost model of the reference NPU -*- C++ -*-===//
+//
+// Reads only an NPUTargetDescription and the op. It models what the NPU
+// lowering does with a schedule (docs/npu-compiler.md): the DMA traffic of
+// the tile loops, the matrix unit's streaming, the overlap of the three
+// queues, and predicts cycles the simulator should measure.
+//
+// `#kiln.schedule` on the NPU: level 0 = per-core chunk (all 0: one core),
+// level 1 = SRAM tile (what one DMA round brings on chip), level 2 = array
+// tile ([.., rows of A streamed per matmul, N <= cols, K <= rows]); `order`
+// = the loop order of the SRAM tiles (k innermost).
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COSTMODEL_NPUCOSTMODEL_H
+#define KILN_COSTMODEL_NPUCOSTMODEL_H
+
+#include "kiln/CostModel/CostModel.h"
+#include "kiln/Target/NPU/NPUTargetDescription.h"
+
+#include <memory>
+#include <string>
+
+namespace kiln {
+
+/// Resolves `spec` (NAME -> DIR/npu-NAME.json or DIR/NAME.json, or a path
+/// to a .json) and parses it. `dir` empty: the source tree's targets/.
+bool resolveNPUTargetDescription(const std::string &spec,
+                                 const std::string &dir,
+                                 npu::NPUTargetDescription &description,
+                                 std::string &error);
+
+/// Predicted cycles of a matmul [batch x] M x K x N with the given SRAM
+/// tile (tm, tn, tk), array tile (sm, sn, sk) and loop order (true: m
+/// outer, n inner; false: n outer), on `d` (exposed for the lit/unit tests
+/// and bench/npu_cost_model.py).
+struct NPUMatmulPlan {
+  int64_t batch = 1, m = 0, k = 0, n = 0;
+  int64_t tm = 0, tn = 0, tk = 0, sm = 0, sn = 0, sk = 0;
+  bool mOuter = true;
+  npu::ElemType in = npu::ElemType::F32, out = npu::ElemType::F32;
+};
+struct NPUMatmulCost {
+  double cycles = 0, computeCycles = 0, loadCycles = 0, storeCycles = 0;
+  double loadBytes = 0, storeBytes = 0;
+  uint64_t spadBytes = 0, accBytes = 0;
+  bool fits = true;
+  std::string why;
+};
+NPUMatmulCost estimateNPUMatmul(const npu::NPUTargetDescription &d,
+                                const NPUMatmulPlan &plan);
+
+class NPUCostModel : public CostModel {
+public:
+  explicit NPUCostModel(npu::NPUTargetDescription description);
+  llvm::StringRef targetName() const override { return name; }
+  llvm::SmallVector<ScheduleAttr> candidates(mlir::Operation *op) const override;
+  CostEstimate estimate(mlir::Operation *op,
+                        ScheduleAttr schedule) const override;
+
+private:
+  npu::NPUTargetDescription desc;
+  std::string name;
+};
+
+std::unique_ptr<CostModel>
+createNPUCostModel(npu::NPUTargetDescription description);
+
+} // namespace kiln
+
+#endif // KILN_COSTMODEL_NPUCOSTMODEL_H

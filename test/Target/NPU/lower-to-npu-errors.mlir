@@ -1,0 +1,89 @@
+// What the NPU cannot run is one error naming the op and the reason (no
+// host fallback, docs/npu-compiler.md).
+// RUN: kiln-opt %s -split-input-file --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu -verify-diagnostics
+
+func.func @cast(%x: tensor<4x8xf32>) -> tensor<4x8xf16> {
+  // expected-error @+1 {{cannot run on the NPU: the vector unit of npu-edge does not compute on 'f16'}}
+  %y = kiln.cast %x : tensor<4x8xf32> -> tensor<4x8xf16>
+  return %y : tensor<4x8xf16>
+}
+
+// -----
+
+func.func @gather(%x: tensor<8x4xf32>, %i: tensor<3xi64>) -> tensor<3x4xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: no NPU lowering for 'kiln.gather'}}
+  %y = kiln.gather %x[%i] : tensor<8x4xf32>, tensor<3xi64> -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
+func.func @reduce_axes(%x: tensor<4x8xf32>) -> tensor<f32> {
+  // expected-error @+1 {{cannot run on the NPU yet: lowered over the last axis only}}
+  %y = kiln.reduce sum %x axes = [0, 1] : tensor<4x8xf32> -> tensor<f32>
+  return %y : tensor<f32>
+}
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: lowered over the last axis only}}
+  %y = kiln.layer_norm %x axis = 0 : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @reduce_i32(%x: tensor<4x8xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{cannot run on the NPU yet: lowered for f32 only, not 'i32'}}
+  %y = kiln.reduce sum %x axes = [1] : tensor<4x8xi32> -> tensor<4xi32>
+  return %y : tensor<4xi32>
+}
+
+// -----
+
+func.func @constant_result() -> tensor<4xf32> {
+  // expected-error @+1 {{cannot run on the NPU: a constant returned as a result}}
+  %c = kiln.constant dense<1.0> : tensor<4xf32>
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: softmax is lowered along the last axis only}}
+  %y = kiln.softmax %x axis = 0 : tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @broadcast(%x: tensor<4x8xf32>, %y: tensor<4x1xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: broadcasting 'tensor<4x1xf32>' to 'tensor<4x8xf32>'}}
+  %z = kiln.add %x, %y : tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x8xf32>
+  return %z : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @i32(%a: tensor<4x8xi32>, %b: tensor<8x4xi32>) -> tensor<4x4xi32> {
+  // expected-error @+1 {{cannot run on the NPU: the matrix unit of npu-edge does not accept 'i32'}}
+  %c = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [4, 4, 8], [4, 4, 8]]>} : tensor<4x8xi32>, tensor<8x4xi32> -> tensor<4x4xi32>
+  return %c : tensor<4x4xi32>
+}
+
+// -----
+
+func.func @no_schedule(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{needs a #kiln.schedule with 3 levels (core, SRAM tile, array tile): run kiln-select-schedules with target=npu:NAME}}
+  %c = kiln.matmul %a, %b : tensor<4x8xf32>, tensor<8x4xf32> -> tensor<4x4xf32>
+  return %c : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @array_tile(%a: tensor<4x64xf32>, %b: tensor<64x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{schedule's array tile (N 4, K 32) exceeds the 16x16 array of npu-edge}}
+  %c = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [4, 4, 64], [4, 4, 32]]>} : tensor<4x64xf32>, tensor<64x4xf32> -> tensor<4x4xf32>
+  return %c : tensor<4x4xf32>
+}
