@@ -40,11 +40,19 @@ config.substitutions.append(("%kiln_python_dir", os.path.join(config.kiln_obj_ro
 if glob.glob(os.path.join(config.kiln_obj_root, "python", "kiln", "_kiln*.so")):
     config.available_features.add("kiln-python")
 
+# GPU tests that assemble PTX need ptxas (the CUDA toolkit): on PATH or in
+# its default location. %ptxas names the binary found.
+kiln_ptxas = shutil.which("ptxas") or (
+    "/usr/local/cuda/bin/ptxas" if os.access("/usr/local/cuda/bin/ptxas", os.X_OK) else None)
+if kiln_ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", kiln_ptxas))
+
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.kiln_tools_dir, config.llvm_tools_dir]
-tools = ["kiln-opt", "kiln-run", "kilnc"]
+tools = ["kiln-opt", "kiln-run", "kilnc", "kiln-npu-sim"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 # Kiln's tools first, then LLVM's (FileCheck, not, count, split-file).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

@@ -6,6 +6,8 @@
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/Target/CPU/Pipeline.h"
+#include "kiln/Target/GPU/Pipeline.h"
+#include "kiln/Target/NPU/Pipeline.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -23,6 +25,10 @@ void kiln::registerKilnDialects(mlir::DialectRegistry &registry) {
   // interface models its passes need and the LLVM IR translation its JIT
   // uses.
   kiln::registerCPUTargetDialects(registry);
+  // The npu dialect and what the NPU lowering builds with.
+  kiln::registerNPUTargetDialects(registry);
+  // gpu, nvvm and their LLVM IR translations (the gpu target).
+  kiln::registerGPUTargetDialects(registry);
 }
 
 void kiln::registerKilnPasses() {
@@ -37,4 +43,8 @@ void kiln::registerKilnPasses() {
   // The upstream passes of the cpu pipeline, and the pipeline itself as
   // `kiln-lower-to-llvm-cpu`.
   kiln::registerCPUTargetPasses();
+  // kiln-npu-* passes and the kiln-lower-to-npu pipeline.
+  kiln::registerNPUTargetPasses();
+  // kiln-gpu-* passes and the kiln-lower-to-llvm-gpu pipeline.
+  kiln::registerGPUTargetPasses();
 }

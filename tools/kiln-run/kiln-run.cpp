@@ -58,8 +58,8 @@ static cl::OptionCategory runCategory("kiln-run options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir, .onnx or kilnc --emit=lib .so>"),
                                       cl::Required, cl::cat(runCategory));
 static cl::opt<std::string>
-    targetSpec("target", cl::desc("Where to run: ref (the reference interpreter) or cpu (JIT "
-                        "for this machine)"),
+    targetSpec("target", cl::desc("Where to run: ref (the reference interpreter), cpu (JIT "
+                        "for this machine) or gpu[:DESC] (the CUDA GPU)"),
                cl::value_desc("target"), cl::init("ref"), cl::cat(runCategory));
 static cl::opt<std::string>
     functionName("function",

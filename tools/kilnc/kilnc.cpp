@@ -2,6 +2,8 @@
 //
 //   kilnc INPUT.mlir|INPUT.onnx --target=cpu[:DESC] [-o OUT]
 //         [--emit=kiln|linalg|llvm-mlir|llvm-ir|asm|obj|lib] [--header=H]
+//   kilnc INPUT.mlir --target=gpu[:sm80|sm90|DESC.json] [-o OUT]
+//         [--emit=kiln|linalg|tiled|gpu|llvm-mlir|ptx|cubin] (docs/gpu.md)
 //         [--onnx-dim=NAME=SIZE,...]
 //
 // An ONNX model is imported into the kiln dialect first (docs/onnx.md).
@@ -18,11 +20,14 @@
 #include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/Frontend/LoadModule.h"
+#include "kiln/Target/NPU/Pipeline.h"
 #include "kiln/InitAll.h"
 #include "kiln/Target/CPU/CPUCodegen.h"
 #include "kiln/Target/CPU/CPULibrary.h"
 #include "kiln/Target/CPU/CPUTargetDescription.h"
 #include "kiln/Target/CPU/Pipeline.h"
+#include "kiln/Target/GPU/GPUTargetDescription.h"
+#include "kiln/Target/GPU/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -51,7 +56,7 @@ using namespace kiln;
 namespace cl = llvm::cl;
 
 namespace {
-enum class Emit { Kiln, Linalg, Tiled, LLVMMLIR, LLVMIR, Asm, Obj, Lib };
+enum class Emit { Kiln, Linalg, Tiled, LLVMMLIR, LLVMIR, Asm, Obj, Lib, NPU, NPUAsm, NPUBin, GPU, PTX, Cubin };
 } // namespace
 
 static cl::OptionCategory kilncCategory("kilnc options");
@@ -64,7 +69,8 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdo
 static cl::opt<std::string>
     targetSpec("target",
                cl::desc("cpu[:DESC]; DESC is host (default), a name from "
-                        "targets/, or a .json file"),
+                        "targets/, or a .json file; gpu[:DESC] (gpu-sm80 by "
+                        "default, sm90, a .json file)"),
                cl::value_desc("target"), cl::init("cpu"),
                cl::cat(kilncCategory));
 static cl::opt<Emit> emit(
@@ -80,7 +86,21 @@ static cl::opt<Emit> emit(
                clEnumValN(Emit::Obj, "obj", "an object file for the target"),
                clEnumValN(Emit::Lib, "lib",
                           "a shared library for the runtime C API, and a C "
-                          "header (host targets)")),
+                          "header (host targets)"),
+               clEnumValN(Emit::NPU, "npu",
+                          "npu dialect after addresses and tokens (npu "
+                          "targets)"),
+               clEnumValN(Emit::NPUAsm, "npu-asm",
+                          "the NPU program's disassembly (npu targets)"),
+               clEnumValN(Emit::NPUBin, "npubin",
+                          "the encoded NPU program, .npubin (npu targets)"),
+               clEnumValN(Emit::GPU, "gpu",
+                          "host code with gpu.launch_func and outlined "
+                          "kernels, before NVVM (gpu targets)"),
+               clEnumValN(Emit::PTX, "ptx", "the kernels' PTX (gpu targets)"),
+               clEnumValN(Emit::Cubin, "cubin",
+                          "the kernels' cubin, through ptxas (gpu "
+                          "targets)")),
     cl::cat(kilncCategory));
 static cl::opt<std::string>
     headerFile("header",
@@ -129,69 +149,15 @@ static std::vector<std::string> targetSearchDirs(const char *argv0) {
   return dirs;
 }
 
-/// --emit=lib: object to a temporary file, linked into the output, and the
-/// C header.
+/// --emit=lib: the shared library and its C header (CPULibrary.h).
 static int writeLibrary(ModuleOp module, const CPUTargetDescription &description,
                         ArrayRef<LibraryEntryPoint> entryPoints,
                         StringRef linker) {
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      createCPUTargetMachine(description);
-  if (!machine) {
-    error() << llvm::toString(machine.takeError()) << "\n";
-    return 1;
-  }
-  llvm::LLVMContext llvmContext;
-  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
-      translateToOptimizedLLVMIR(module, llvmContext, **machine);
-  if (!llvmModule) {
-    error() << llvm::toString(llvmModule.takeError()) << "\n";
-    return 1;
-  }
-  if (llvm::Error e = addLibraryMetadata(**llvmModule, entryPoints)) {
+  if (llvm::Error e = writeCPULibrary(module, description, entryPoints, linker,
+                                      outputFile, headerFile)) {
     error() << llvm::toString(std::move(e)) << "\n";
     return 1;
   }
-
-  int fd;
-  llvm::SmallString<256> objectPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("kilnc", "o", fd, objectPath)) {
-    error() << "cannot create a temporary object file: " << ec.message() << "\n";
-    return 1;
-  }
-  llvm::FileRemover removeObject(objectPath);
-  {
-    llvm::raw_fd_ostream object(fd, /*shouldClose=*/true);
-    if (llvm::Error e = emitCPUFile(**llvmModule, **machine,
-                                    CPUFileKind::Object, object)) {
-      error() << llvm::toString(std::move(e)) << "\n";
-      return 1;
-    }
-    object.close();
-    if (object.has_error()) {
-      error() << "cannot write '" << objectPath << "': "
-              << object.error().message() << "\n";
-      object.clear_error();
-      return 1;
-    }
-  }
-  std::string header =
-      headerFile.empty() ? defaultLibraryHeaderPath(outputFile) : headerFile;
-  std::string guard = libraryHeaderGuard(header);
-  std::string message;
-  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(header, &message);
-  if (!out) {
-    error() << message << "\n";
-    return 1;
-  }
-  // Link once the header can be written, so a failure leaves neither file.
-  if (llvm::Error e = linkSharedLibrary(linker, objectPath, outputFile)) {
-    error() << llvm::toString(std::move(e)) << "\n";
-    return 1;
-  }
-  out->os() << generateLibraryHeader(
-      entryPoints, llvm::sys::path::filename(outputFile), guard);
-  out->keep();
   return 0;
 }
 
@@ -210,14 +176,189 @@ static std::string selectionTarget(StringRef descSpec,
   return ("cpu:" + descSpec).str();
 }
 
+/// --target=npu:NAME: kiln -> npu dialect -> one Program per function
+/// (the first function; docs/npu-compiler.md), written as --emit says.
+static int compileNPU(StringRef descSpec) {
+  DialectRegistry registry;
+  registerKilnDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  ONNXImportOptions onnxOptions;
+  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  std::string message;
+  OwningOpRef<ModuleOp> module =
+      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
+  if (!module) {
+    if (!message.empty())
+      error() << message << "\n";
+    return 1;
+  }
+  if (emit.getNumOccurrences() == 0)
+    emit = Emit::NPUBin;
+  if (emit != Emit::Kiln && emit != Emit::NPU && emit != Emit::NPUAsm &&
+      emit != Emit::NPUBin) {
+    error() << "--target=npu:" << descSpec
+            << " emits kiln, npu, npu-asm or npubin\n";
+    return 1;
+  }
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  NPUPipelineOptions options;
+  options.target = descSpec.str();
+  options.scheduleFile = scheduleFile;
+  if (emit == Emit::Kiln)
+    pm.addPass(createCanonicalizerPass());
+  else
+    buildNPULoweringPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return 1;
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      openOutputFile(outputFile, &message);
+  if (!out) {
+    error() << message << "\n";
+    return 1;
+  }
+  if (emit == Emit::Kiln || emit == Emit::NPU) {
+    module->print(out->os());
+    out->keep();
+    return 0;
+  }
+  auto functions = module->getOps<mlir::func::FuncOp>();
+  if (functions.empty()) {
+    error() << "no function to compile\n";
+    return 1;
+  }
+  npu::Program program;
+  if (failed(emitNPUProgram(*module, *functions.begin(), program)))
+    return 1;
+  if (emit == Emit::NPUAsm) {
+    out->os() << npu::disassemble(program);
+  } else {
+    std::vector<uint8_t> bytes = npu::encode(program);
+    out->os().write(reinterpret_cast<const char *>(bytes.data()),
+                    bytes.size());
+  }
+  out->keep();
+  return 0;
+}
+
+/// --target=gpu[:DESC]: kiln -> blocks and threads -> kernels -> NVVM ->
+/// PTX (docs/gpu.md), written as --emit says.
+static int compileGPU(const char *argv0, StringRef descSpec) {
+  std::vector<std::string> dirs = targetSearchDirs(argv0);
+  llvm::Expected<GPUTargetDescription> description =
+      resolveGPUTargetDescription(descSpec, dirs);
+  if (!description) {
+    error() << llvm::toString(description.takeError()) << "\n";
+    return 1;
+  }
+  if (emit.getNumOccurrences() == 0)
+    emit = Emit::PTX;
+  if (emit != Emit::Kiln && emit != Emit::Linalg && emit != Emit::Tiled &&
+      emit != Emit::GPU && emit != Emit::LLVMMLIR && emit != Emit::PTX &&
+      emit != Emit::Cubin) {
+    error() << "--target=gpu emits kiln, linalg, tiled, gpu, llvm-mlir, ptx "
+               "or cubin\n";
+    return 1;
+  }
+  GPUPipelineOptions options;
+  options.target = findGPUTargetDescriptionFile(descSpec, dirs);
+  options.scheduleFile = scheduleFile;
+  if (emit == Emit::Cubin) {
+    std::string ptxas = findPtxas();
+    if (ptxas.empty()) {
+      error() << "--emit=cubin needs ptxas (the CUDA toolkit): none on PATH "
+                 "or in /usr/local/cuda/bin; --emit=ptx needs no CUDA\n";
+      return 1;
+    }
+    options.binaryFormat = "bin";
+    options.toolkitPath =
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(ptxas)).str();
+  }
+  DialectRegistry registry;
+  registerKilnDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  ONNXImportOptions onnxOptions;
+  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  std::string message;
+  OwningOpRef<ModuleOp> module =
+      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
+  if (!module) {
+    if (!message.empty())
+      error() << message << "\n";
+    return 1;
+  }
+  if (printSchedule) {
+    // The first passes of the tiling stage: rewrites, groups, schedules.
+    PassManager select(&context);
+    KilnSelectSchedulesOptions selectOptions;
+    selectOptions.target = "gpu:" + options.target;
+    selectOptions.scheduleFile = scheduleFile;
+    select.addNestedPass<mlir::func::FuncOp>(createKilnRecognizeAttention());
+    select.addNestedPass<mlir::func::FuncOp>(createKilnFuseSiblingMatmuls());
+    select.addPass(createKilnFormFusionGroups());
+    select.addPass(createKilnSelectSchedules(selectOptions));
+    if (failed(select.run(*module)))
+      return 1;
+    printSchedules(*module, llvm::outs());
+    return 0;
+  }
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  if (emit == Emit::Kiln) {
+    pm.addPass(createCanonicalizerPass());
+  } else if (emit == Emit::Linalg) {
+    pm.addPass(createConvertKilnToLinalg());
+    pm.addPass(createCanonicalizerPass());
+  } else {
+    buildGPUTilingPipeline(pm, options);
+    if (emit != Emit::Tiled)
+      buildGPUOutliningPipeline(pm, options);
+    if (emit != Emit::Tiled && emit != Emit::GPU)
+      buildGPUToLLVMPipeline(pm, options);
+  }
+  if (failed(pm.run(*module)))
+    return 1;
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      openOutputFile(outputFile, &message);
+  if (!out) {
+    error() << message << "\n";
+    return 1;
+  }
+  if (emit == Emit::PTX || emit == Emit::Cubin) {
+    if (!writeGPUBinaries(*module, out->os()))
+      return 1;
+  } else {
+    module->print(out->os());
+  }
+  out->keep();
+  return 0;
+}
+
 static int compile(const char *argv0) {
   // --target=cpu[:DESC]; the GPU and NPU kinds arrive with their backends.
   auto [kind, descSpec] = StringRef(targetSpec).split(':');
+  if (kind == "npu")
+    return compileNPU(descSpec);
+  if (kind == "gpu")
+    return compileGPU(argv0, descSpec);
   if (kind != "cpu") {
     error() << "unknown target kind '" << kind
             << "' in --target=" << targetSpec
-            << "; kilnc supports cpu[:DESC] (gpu and npu come with their "
-               "backends)\n";
+            << "; kilnc supports cpu[:DESC], gpu[:DESC] and npu:NAME\n";
     return 1;
   }
   llvm::Expected<CPUTargetDescription> description =
@@ -272,6 +413,9 @@ static int compile(const char *argv0) {
     return 0;
   }
 
+  // `-o NAME.so` without --emit asks for the shared library.
+  if (emit.getNumOccurrences() == 0 && StringRef(outputFile).ends_with(".so"))
+    emit = Emit::Lib;
   // --emit=lib: check what can be exported and linked before lowering.
   std::vector<LibraryEntryPoint> entryPoints;
   std::string linker;

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/CostModel/CPUCostModel.h"
+#include "kiln/CostModel/GPUCostModel.h"
+#include "kiln/CostModel/NPUCostModel.h"
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/Target/CPU/CPUTargetDescription.h"
@@ -54,6 +56,34 @@ struct SelectSchedules
   std::unique_ptr<CostModel> makeModel(ModuleOp module) {
     StringRef spec = target;
     StringRef kind = spec.take_until([](char c) { return c == ':'; });
+    if (kind == "npu") {
+      // npu:NAME: targets/npu-NAME.json, NAME.json or a path.
+      npu::NPUTargetDescription d;
+      std::string error;
+      if (!resolveNPUTargetDescription(spec.drop_front(4).str(),
+                                       targetsDir, d, error)) {
+        module.emitError() << "kiln-select-schedules: target '" << spec
+                           << "': " << error;
+        return nullptr;
+      }
+      return createNPUCostModel(std::move(d));
+    }
+    if (kind == "gpu") {
+      // gpu[:DESC]: targets/DESC.json, gpu-DESC.json or a path (docs/gpu.md).
+      StringRef desc = spec.drop_front(kind.size());
+      desc.consume_front(":");
+      std::string dir = targetsDir.empty()
+                            ? std::string(KILN_SOURCE_TARGETS_DIR)
+                            : std::string(targetsDir);
+      llvm::Expected<GPUTargetDescription> d =
+          resolveGPUTargetDescription(desc, {dir});
+      if (!d) {
+        module.emitError() << "kiln-select-schedules: target '" << spec
+                           << "': " << llvm::toString(d.takeError());
+        return nullptr;
+      }
+      return createGPUCostModel(std::move(*d));
+    }
     if (kind != "cpu") {
       module.emitError() << "kiln-select-schedules: unsupported target '"
                          << spec << "' (expected cpu[:DESC])";
