@@ -269,7 +269,7 @@ static std::optional<NPUMatmulPlan> planOf(MatmulOp op, ScheduleAttr s) {
     p.batch *= res.getDimSize(d);
   p.m = res.getDimSize(r - 2);
   p.n = res.getDimSize(r - 1);
-  p.k = lhs.getDimSize(lhs.getRank() - 1);
+  p.k = lhs.getDimSize(lhs.getRank() - (op.getTransposeA() ? 2 : 1));
   p.in = *in;
   p.out = *out;
   if (!s || s.getNumLevels() != 3)

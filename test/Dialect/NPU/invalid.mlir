@@ -144,6 +144,30 @@ func.func @binary(%a: memref<8xf32, 1>, %b: memref<4xf32, 1>) {
 
 // -----
 
+func.func @select_cond(%c: memref<8xf32, 1>, %a: memref<8xf32, 1>) {
+  // expected-error @+1 {{condition must hold i1}}
+  npu.vec_select %c, %a, %a, %a : memref<8xf32, 1>, memref<8xf32, 1>, memref<8xf32, 1>, memref<8xf32, 1>
+  return
+}
+
+// -----
+
+func.func @select_types(%c: memref<8xi1, 1>, %a: memref<8xf32, 1>, %b: memref<8xbf16, 1>) {
+  // expected-error @+1 {{lhs, rhs and dst must have one element type}}
+  npu.vec_select %c, %a, %b, %a : memref<8xi1, 1>, memref<8xf32, 1>, memref<8xbf16, 1>, memref<8xf32, 1>
+  return
+}
+
+// -----
+
+func.func @select_shape(%c: memref<4xi1, 1>, %a: memref<8xf32, 1>) {
+  // expected-error @+1 {{operand shapes differ}}
+  npu.vec_select %c, %a, %a, %a : memref<4xi1, 1>, memref<8xf32, 1>, memref<8xf32, 1>, memref<8xf32, 1>
+  return
+}
+
+// -----
+
 func.func @reduce(%a: memref<8x4xf32, 1>, %b: memref<4xf32, 1>) {
   // expected-error @+1 {{reduces rows: source R x C, destination R}}
   npu.vec_reduce "sum" %a, %b : memref<8x4xf32, 1>, memref<4xf32, 1>

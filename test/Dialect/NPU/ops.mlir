@@ -28,6 +28,9 @@ module attributes {npu.target = #npu.target<name = "t", rows = 16, cols = 16, la
     npu.vec_binary "add" %c, %s, %s : memref<64x16xf32, 2>, memref<64x16xf32, 1>, memref<64x16xf32, 1>
     // CHECK: npu.vec_reduce "max" %{{.*}}, %{{.*}} : memref<64x16xf32, 1>, memref<64xf32, 1>
     npu.vec_reduce "max" %s, %r : memref<64x16xf32, 1>, memref<64xf32, 1>
+    // CHECK: npu.vec_select %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : memref<64x16xi1, 1>, memref<64x16xf32, 1>, memref<64x16xf32, 2>, memref<64x16xf32, 1>
+    %m = memref.alloc() : memref<64x16xi1, 1>
+    npu.vec_select %m, %s, %c, %s : memref<64x16xi1, 1>, memref<64x16xf32, 1>, memref<64x16xf32, 2>, memref<64x16xf32, 1>
     // CHECK: npu.dma %{{.*}}, %{{.*}} : memref<64x16xf32, 2>, memref<64x16xf32>
     npu.dma %c, %o : memref<64x16xf32, 2>, memref<64x16xf32>
     return

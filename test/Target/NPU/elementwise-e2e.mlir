@@ -7,6 +7,12 @@
 // RUN: kiln-run %s --target=npu:edge --function=mlp --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:cloud --function=mlp --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=residual --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=where --random-inputs --compare-to=ref 2>&1 | FileCheck %s --check-prefix=WHERE
+// RUN: kiln-run %s --target=npu:cloud --function=where_row --random-inputs --compare-to=ref 2>&1 | FileCheck %s --check-prefix=WHERE
+// RUN: kiln-run %s --target=npu:edge --function=where_scalar --random-inputs --compare-to=ref 2>&1 | FileCheck %s --check-prefix=WHERE
+// RUN: kiln-run %s --target=npu:edge --function=scale --random-inputs --compare-to=ref 2>&1 | FileCheck %s --check-prefix=WHERE
+// WHERE-NOT: MISMATCH
+// WHERE: vs target ref: {{.*}}: OK
 // RUN: kiln-opt %s --kiln-npu-attach-target=target=edge --kiln-select-schedules=target=npu:edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
 // CHECK: vector unit utilization
 // CHECK-NOT: MISMATCH
@@ -59,4 +65,28 @@ func.func @residual(%x: tensor<2x30x40xf32>, %w: tensor<40x50xf32>, %r: tensor<2
   %s = kiln.sub %r, %a : tensor<2x30x50xf32>, tensor<2x30x50xf32> -> tensor<2x30x50xf32>
   %t = kiln.tanh %s : tensor<2x30x50xf32>
   return %t : tensor<2x30x50xf32>
+}
+
+// where: npu.vec_select on a byte-per-element i1 condition (exact).
+func.func @where(%c: tensor<37x24xi1>, %x: tensor<37x24xf32>, %y: tensor<37x24xf32>) -> tensor<37x24xf32> {
+  %z = kiln.where %c, %x, %y : tensor<37x24xi1>, tensor<37x24xf32>, tensor<37x24xf32> -> tensor<37x24xf32>
+  return %z : tensor<37x24xf32>
+}
+
+// A mask row broadcast over the rows (row stride 0), bf16 values.
+func.func @where_row(%c: tensor<24xi1>, %x: tensor<5x24xbf16>, %y: tensor<5x24xbf16>) -> tensor<5x24xbf16> {
+  %z = kiln.where %c, %x, %y : tensor<24xi1>, tensor<5x24xbf16>, tensor<5x24xbf16> -> tensor<5x24xbf16>
+  return %z : tensor<5x24xbf16>
+}
+
+// A single-element operand (tensor<f32>) read with strides [0, 0], as in
+// the examples' `where %mask, %scores, %neg_inf`.
+func.func @where_scalar(%c: tensor<16x24xi1>, %x: tensor<16x24xf32>, %y: tensor<f32>) -> tensor<16x24xf32> {
+  %z = kiln.where %c, %x, %y : tensor<16x24xi1>, tensor<16x24xf32>, tensor<f32> -> tensor<16x24xf32>
+  return %z : tensor<16x24xf32>
+}
+
+func.func @scale(%x: tensor<3x20x24xf32>, %s: tensor<1x1xf32>) -> tensor<3x20x24xf32> {
+  %z = kiln.mul %x, %s : tensor<3x20x24xf32>, tensor<1x1xf32> -> tensor<3x20x24xf32>
+  return %z : tensor<3x20x24xf32>
 }

@@ -2,18 +2,26 @@
 // host fallback, docs/npu-compiler.md).
 // RUN: kiln-opt %s -split-input-file --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu -verify-diagnostics
 
-func.func @cast(%x: tensor<4x8xf32>) -> tensor<4x8xf16> {
-  // expected-error @+1 {{cannot run on the NPU: the vector unit of npu-edge does not compute on 'f16'}}
-  %y = kiln.cast %x : tensor<4x8xf32> -> tensor<4x8xf16>
-  return %y : tensor<4x8xf16>
+func.func @cast(%x: tensor<4x8xf32>) -> tensor<4x8xi32> {
+  // expected-error @+1 {{cannot run on the NPU yet: elementwise ops are lowered for f32, f16 and bf16, not 'i32'}}
+  %y = kiln.cast %x : tensor<4x8xf32> -> tensor<4x8xi32>
+  return %y : tensor<4x8xi32>
 }
 
 // -----
 
-func.func @gather(%x: tensor<8x4xf32>, %i: tensor<3xi64>) -> tensor<3x4xf32> {
-  // expected-error @+1 {{cannot run on the NPU yet: no NPU lowering for 'kiln.gather'}}
-  %y = kiln.gather %x[%i] : tensor<8x4xf32>, tensor<3xi64> -> tensor<3x4xf32>
-  return %y : tensor<3x4xf32>
+func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: gather along axis 0 only}}
+  %y = kiln.gather %x[%i] axis = 1 : tensor<4x8xf32>, tensor<3xi32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @rope(%x: tensor<1x4xf32>, %c: tensor<1x2xf32>, %s: tensor<1x2xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: no NPU lowering for 'kiln.rope'}}
+  %y = kiln.rope %x, %c, %s : (tensor<1x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
 }
 
 // -----

@@ -366,6 +366,26 @@ LogicalResult Emitter::op(Operation *o) {
         push(d.isLoad() ? Queue::Load : Queue::Store, inst);
         return success();
       })
+      .Case([&](DmaGatherOp g) -> LogicalResult {
+        // dst[i, k] = table[index[i], k]: shape {1, rows, row length}.
+        const View &dstView = views[g.getDst()], &table = views[g.getTable()];
+        Instruction inst;
+        inst.opcode = Opcode::DmaGather;
+        inst.shape = {1, uint32_t(dstView.sizes[0]),
+                      uint32_t(dstView.sizes[1])};
+        inst.indexLimit = uint64_t(table.sizes[0]);
+        inst.comment = comment;
+        FailureOr<Operand> dst = operand(g, g.getDst(), {1, 2}),
+                           t = operand(g, g.getTable(), {1, 2}),
+                           i = operand(g, g.getIndices(), {1});
+        if (failed(dst) || failed(t) || failed(i))
+          return failure();
+        inst.operands[0] = *dst;
+        inst.operands[1] = *t;
+        inst.operands[2] = *i;
+        push(Queue::Load, inst);
+        return success();
+      })
       .Case([&](MatmulOp mm) -> LogicalResult {
         const View &a = views[mm.getA()], &b = views[mm.getB()];
         Instruction inst;
@@ -447,6 +467,26 @@ LogicalResult Emitter::op(Operation *o) {
         inst.operands[0] = *dst;
         inst.operands[1] = *l;
         inst.operands[2] = *r;
+        push(Queue::Compute, inst);
+        return success();
+      })
+      .Case([&](VecSelectOp so) -> LogicalResult {
+        const View &dstView = views[so.getDst()];
+        Instruction inst;
+        inst.opcode = Opcode::VecSelect;
+        inst.shape = shape3(dstView.sizes);
+        inst.comment = comment;
+        SmallVector<int> m = rightAligned(dstView.sizes.size());
+        FailureOr<Operand> dst = operand(so, so.getDst(), m),
+                           c = operand(so, so.getCond(), m),
+                           l = operand(so, so.getLhs(), m),
+                           r = operand(so, so.getRhs(), m);
+        if (failed(dst) || failed(c) || failed(l) || failed(r))
+          return failure();
+        inst.operands[0] = *dst;
+        inst.operands[1] = *c;
+        inst.operands[2] = *l;
+        inst.operands[3] = *r;
         push(Queue::Compute, inst);
         return success();
       })

@@ -38,7 +38,7 @@ StringRef queueOf(Operation *op) {
     return dma.isLoad() ? "load" : "store";
   if (isa<DmaGatherOp>(op))
     return "load";
-  if (isa<MatmulOp, VecUnaryOp, VecBinaryOp, VecReduceOp>(op))
+  if (isa<MatmulOp, VecUnaryOp, VecBinaryOp, VecReduceOp, VecSelectOp>(op))
     return "compute";
   return "";
 }

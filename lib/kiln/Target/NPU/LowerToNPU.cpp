@@ -128,11 +128,14 @@ private:
   /// Opens a nest for `op` and leaves the builder inside it.
   scf::ExecuteRegionOp openNest(Operation *op);
   LogicalResult lowerDataMovement(Operation *op, Value out);
+  /// gather along axis 0: row tiles of the indices, DmaGather of the
+  /// table rows they name into SPAD, one DMA out.
+  LogicalResult lowerGather(GatherOp op, Value out);
   /// layer_norm, rms_norm and reduce over the last axis, per row tile.
   LogicalResult lowerRowwise(Operation *op, Value out);
-  /// A one-element SPAD buffer holding `v` (a constant segment loaded by
-  /// DMA: the vector unit has no immediates), emitted at the builder.
-  Value scalarOnChip(Location loc, double v, Type e);
+  /// A DRAM constant holding `vals` (the vector unit has no immediates:
+  /// scalars are loaded by DMA), its get_global emitted at the builder.
+  Value scalarsInDram(Location loc, ArrayRef<double> vals, Type e);
 };
 
 TileLoop Lowering::openLoop(Location loc, OpFoldResult extent, int64_t step) {
@@ -193,10 +196,6 @@ npu::MemSpace spadOrAcc(bool acc) {
 LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
                                     ArrayRef<EpilogueOp> epilogue) {
   Location loc = op.getLoc();
-  if (op.getTransposeA() || op.getTransposeB())
-    return op.emitOpError()
-           << "cannot run on the NPU yet: transpose_a/transpose_b are not "
-              "lowered (no host fallback; docs/npu-compiler.md)";
   auto lhsT = cast<RankedTensorType>(op.getLhs().getType());
   auto rhsT = cast<RankedTensorType>(op.getRhs().getType());
   auto resT = cast<RankedTensorType>(op.getType());
@@ -222,7 +221,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
   int64_t rank = resT.getRank(), nb = rank - 2;
   ArrayRef<int64_t> res = resT.getShape();
   int64_t M = res[rank - 2], N = res[rank - 1],
-          K = lhsT.getShape()[lhsT.getRank() - 1];
+          K = lhsT.getShape()[lhsT.getRank() - (op.getTransposeA() ? 2 : 1)];
   ArrayRef<int64_t> l1 = schedule.getLevel(1), l2 = schedule.getLevel(2);
   auto tileOf = [](int64_t t, int64_t extent) {
     return t <= 0 ? extent : std::min(t, extent);
@@ -252,6 +251,32 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
   };
   SmallVector<int64_t> aBatch = batchMap(lhsT), bBatch = batchMap(rhsT);
   Value lhs = memOf.lookup(op.getLhs()), rhs = memOf.lookup(op.getRhs());
+  // transpose_a/b: the operand read through a view with its last two dims
+  // (sizes and strides) swapped; the DMA into SPAD does the transposition.
+  auto swapLastTwo = [&](Value mem) -> Value {
+    auto t = cast<MemRefType>(mem.getType());
+    int64_t r = t.getRank();
+    SmallVector<int64_t> shape(t.getShape()), strides(r, 1);
+    for (int64_t d = r - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * t.getDimSize(d + 1);
+    std::swap(shape[r - 1], shape[r - 2]);
+    std::swap(strides[r - 1], strides[r - 2]);
+    SmallVector<OpFoldResult> sizes, strideFolds;
+    for (int64_t d = 0; d < r; ++d) {
+      sizes.push_back(b.getIndexAttr(shape[d]));
+      strideFolds.push_back(b.getIndexAttr(strides[d]));
+    }
+    auto type = MemRefType::get(
+        shape, t.getElementType(),
+        StridedLayoutAttr::get(b.getContext(), 0, strides));
+    return memref::ReinterpretCastOp::create(b, loc, type, mem,
+                                             b.getIndexAttr(0), sizes,
+                                             strideFolds);
+  };
+  if (op.getTransposeA())
+    lhs = swapLastTwo(lhs);
+  if (op.getTransposeB())
+    rhs = swapLastTwo(rhs);
 
   // The loops of the SRAM tiles, in `order`; an operand's tile is loaded as
   // soon as every generated loop it depends on is open (weight reuse: B
@@ -610,6 +635,58 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   return success();
 }
 
+LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
+  Location loc = op.getLoc();
+  auto dataT = cast<RankedTensorType>(op.getData().getType());
+  auto idxT = cast<RankedTensorType>(op.getIndices().getType());
+  Type e = dataT.getElementType();
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += dataT.getRank();
+  if (axis != 0)
+    return op.emitOpError() << "cannot run on the NPU yet: gather along "
+                               "axis 0 only (no host fallback; "
+                               "docs/npu-compiler.md)";
+  int64_t vocab = dataT.getDimSize(0);
+  int64_t rowLen = dataT.getNumElements() / std::max<int64_t>(vocab, 1);
+  int64_t n = idxT.getNumElements();
+  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t budget = int64_t(target.getSpadBytes()) / 4;
+  if (n == 0 || rowLen == 0)
+    return op.emitOpError() << "cannot run on the NPU yet: empty gather";
+  if (rowLen * eb > budget)
+    return op.emitOpError() << "cannot run on the NPU yet: a row of "
+                            << rowLen << " elements does not fit a SPAD tile "
+                            << "of " << budget << " bytes";
+  int64_t tr = std::clamp<int64_t>(budget / (rowLen * eb), 1, n);
+
+  auto region = openNest(op);
+  Value table = reshapeView(loc, memOf.lookup(op.getData()),
+                            RankedTensorType::get({vocab, rowLen}, e));
+  Value ids = reshapeView(loc, memOf.lookup(op.getIndices()),
+                          RankedTensorType::get({n}, idxT.getElementType()));
+  Value out2 = reshapeView(loc, out, RankedTensorType::get({n, rowLen}, e));
+  TileLoop rows = openLoop(loc, b.getIndexAttr(n), tr);
+  bool partial = getConstantIntValue(rows.size) != tr;
+  OpFoldResult zero = b.getIndexAttr(0), c = b.getIndexAttr(rowLen);
+  // The indices and the rows stay on the load queue until the rows leave.
+  Value idxTile = allocTile(loc, {tr}, idxT.getElementType(),
+                            npu::MemSpace::SPAD, rows.generated);
+  Value rowTile =
+      allocTile(loc, {tr, rowLen}, e, npu::MemSpace::SPAD, rows.generated);
+  if (partial) {
+    idxTile = subview(loc, idxTile, {zero}, {rows.size}, 1);
+    rowTile = subview(loc, rowTile, {zero, zero}, {rows.size, c}, 2);
+  }
+  npu::DmaOp::create(b, loc, subview(loc, ids, {rows.iv}, {rows.size}, 1),
+                     idxTile);
+  npu::DmaGatherOp::create(b, loc, table, idxTile, rowTile);
+  npu::DmaOp::create(b, loc, rowTile,
+                     subview(loc, out2, {rows.iv, zero}, {rows.size, c}, 2));
+  b.setInsertionPointAfter(region);
+  return success();
+}
+
 /// transpose, slice, concat (and reshape when its result is a function
 /// result): DRAM -> SPAD -> DRAM copies between strided DRAM views.
 LogicalResult Lowering::lowerDataMovement(Operation *op, Value out) {
@@ -694,26 +771,30 @@ LogicalResult Lowering::lowerDataMovement(Operation *op, Value out) {
   return success();
 }
 
-Value Lowering::scalarOnChip(Location loc, double v, Type e) {
-  auto memT = MemRefType::get({1}, e);
-  auto valueT = RankedTensorType::get({1}, e);
+Value Lowering::scalarsInDram(Location loc, ArrayRef<double> vals,
+                              Type e) {
+  int64_t n = vals.size();
+  auto memT = MemRefType::get({n}, e);
+  auto valueT = RankedTensorType::get({n}, e);
   auto fe = cast<FloatType>(e);
-  APFloat f(v);
-  bool lost;
-  f.convert(fe.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+  SmallVector<APFloat> fs;
+  for (double v : vals) {
+    APFloat f(v);
+    bool lost;
+    f.convert(fe.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    fs.push_back(f);
+  }
   OpBuilder::InsertPoint ip = b.saveInsertionPoint();
   b.setInsertionPoint(func);
   std::string name =
       (func.getSymName() + "_const" + Twine(numConstants++)).str();
   auto global = memref::GlobalOp::create(
       b, loc, name, b.getStringAttr("private"), memT,
-      DenseElementsAttr::get(valueT, f), /*constant=*/true, IntegerAttr());
+      DenseElementsAttr::get(valueT, fs), /*constant=*/true, IntegerAttr());
   b.restoreInsertionPoint(ip);
   Value g = memref::GetGlobalOp::create(
       b, loc, memT, FlatSymbolRefAttr::get(global.getSymNameAttr()));
-  Value tile = allocTile(loc, {1}, e, npu::MemSpace::SPAD, false);
-  npu::DmaOp::create(b, loc, g, tile);
-  return tile;
+  return g;
 }
 
 LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
@@ -760,19 +841,39 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
                : rmsNorm ? rmsNorm.getEpsilon().convertToDouble()
                          : 0.0;
   bool mean = reduce && reduce.getKind() == ReduceKind::mean;
-  Value invC = (!reduce || mean) ? scalarOnChip(loc, 1.0 / cols, e) : Value();
-  Value epsT = reduce ? Value() : scalarOnChip(loc, eps, e);
-  auto rowOnChip = [&](Value v) -> Value {
-    if (!v)
-      return Value();
-    Value tile = allocTile(loc, {1, cols}, e, npu::MemSpace::SPAD, false);
-    npu::DmaOp::create(b, loc, as2D(loc, memOf.lookup(v), 1, cols), tile);
-    return tile;
-  };
-  Value scale = layerNorm ? rowOnChip(layerNorm.getScale())
-                : rmsNorm ? rowOnChip(rmsNorm.getScale())
-                          : Value();
-  Value bias = layerNorm ? rowOnChip(layerNorm.getBias()) : Value();
+  // One SPAD buffer for the parameters: the scale and bias rows, then the
+  // scalars (1/cols, epsilon). Each on-chip buffer shared by two queues
+  // costs two tokens, and the smallest parts have few.
+  SmallVector<double> scalarVals;
+  if (!reduce)
+    scalarVals = {1.0 / cols, eps};
+  else if (mean)
+    scalarVals = {1.0 / cols};
+  Value scaleIn = layerNorm ? layerNorm.getScale()
+                  : rmsNorm ? rmsNorm.getScale()
+                            : Value();
+  Value biasIn = layerNorm ? layerNorm.getBias() : Value();
+  SmallVector<Value> rowsIn;
+  for (Value v : {scaleIn, biasIn})
+    if (v)
+      rowsIn.push_back(v);
+  int64_t nRows = rowsIn.size(), scalarBase = nRows * cols;
+  Value params;
+  if (nRows + scalarVals.size() > 0) {
+    int64_t n = scalarBase + int64_t(scalarVals.size());
+    params = allocTile(loc, {n}, e, npu::MemSpace::SPAD, false);
+    for (auto [i, v] : llvm::enumerate(rowsIn))
+      npu::DmaOp::create(
+          b, loc,
+          reshapeView(loc, memOf.lookup(v), RankedTensorType::get({cols}, e)),
+          subview(loc, params, {b.getIndexAttr(int64_t(i) * cols)}, {c}, 1));
+    if (!scalarVals.empty())
+      npu::DmaOp::create(
+          b, loc, scalarsInDram(loc, scalarVals, e),
+          subview(loc, params, {b.getIndexAttr(scalarBase)},
+                  {b.getIndexAttr(int64_t(scalarVals.size()))}, 1));
+  }
+  int64_t scaleRow = scaleIn ? 0 : -1, biasRow = biasIn ? (scaleIn ? 1 : 0) : -1;
   Value out2 = reduce ? reshapeView(loc, out, RankedTensorType::get({rows}, e))
                       : as2D(loc, out, rows, cols);
 
@@ -790,12 +891,13 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
     Value v = allocTile(loc, {tr}, e, npu::MemSpace::SPAD, rowLoop.generated);
     return partial ? subview(loc, v, {zero}, {rowLoop.size}, 1) : v;
   };
-  // A scalar read for every row (stride 0).
-  auto perRow = [&](Value scalar) -> Value {
+  // Scalar k of the parameters read for every row (stride 0).
+  auto perRow = [&](int64_t k) -> Value {
     auto type = MemRefType::get(
-        {staticRows}, e, StridedLayoutAttr::get(b.getContext(), 0, {0}), space);
+        {staticRows}, e,
+        StridedLayoutAttr::get(b.getContext(), scalarBase + k, {0}), space);
     return memref::ReinterpretCastOp::create(
-        b, loc, type, scalar, zero, {rowLoop.size},
+        b, loc, type, params, b.getIndexAttr(scalarBase + k), {rowLoop.size},
         {OpFoldResult(b.getIndexAttr(0))});
   };
   // A per-row value read for every column (column stride 0).
@@ -808,14 +910,14 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
         b, loc, type, rowv, zero, {rowLoop.size, c},
         {OpFoldResult(b.getIndexAttr(1)), OpFoldResult(b.getIndexAttr(0))});
   };
-  // A row read for every row (row stride 0).
-  auto perCol = [&](Value row) -> Value {
+  // Parameter row `k` read for every row (row stride 0).
+  auto perCol = [&](int64_t k) -> Value {
     auto type = MemRefType::get({staticRows, cols}, e,
-                                StridedLayoutAttr::get(b.getContext(), 0,
-                                                       {0, 1}),
+                                StridedLayoutAttr::get(b.getContext(),
+                                                       k * cols, {0, 1}),
                                 space);
     return memref::ReinterpretCastOp::create(
-        b, loc, type, row, zero, {rowLoop.size, c},
+        b, loc, type, params, b.getIndexAttr(k * cols), {rowLoop.size, c},
         {OpFoldResult(b.getIndexAttr(0)), OpFoldResult(b.getIndexAttr(1))});
   };
 
@@ -832,7 +934,7 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
                                                          : "sum";
     npu::VecReduceOp::create(b, loc, fn, x, rowv);
     if (mean)
-      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(invC), rowv);
+      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
     npu::DmaOp::create(b, loc, rowv,
                        subview(loc, out2, {OpFoldResult(rowLoop.iv)},
                                {rowLoop.size}, 1));
@@ -842,20 +944,20 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
     if (layerNorm) {
       // x - mean(x), kept in x.
       npu::VecReduceOp::create(b, loc, "sum", x, rowv);
-      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(invC), rowv);
+      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
       npu::VecBinaryOp::create(b, loc, "sub", x, perElem(rowv), x);
     }
     // rsqrt(mean(centred^2) + eps) per row.
     npu::VecBinaryOp::create(b, loc, "mul", centred, centred, y);
     npu::VecReduceOp::create(b, loc, "sum", y, rowv);
-    npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(invC), rowv);
-    npu::VecBinaryOp::create(b, loc, "add", rowv, perRow(epsT), rowv);
+    npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
+    npu::VecBinaryOp::create(b, loc, "add", rowv, perRow(1), rowv);
     npu::VecUnaryOp::create(b, loc, "rsqrt", rowv, rowv);
     npu::VecBinaryOp::create(b, loc, "mul", centred, perElem(rowv), y);
-    if (scale)
-      npu::VecBinaryOp::create(b, loc, "mul", y, perCol(scale), y);
-    if (bias)
-      npu::VecBinaryOp::create(b, loc, "add", y, perCol(bias), y);
+    if (scaleRow >= 0)
+      npu::VecBinaryOp::create(b, loc, "mul", y, perCol(scaleRow), y);
+    if (biasRow >= 0)
+      npu::VecBinaryOp::create(b, loc, "add", y, perCol(biasRow), y);
     npu::DmaOp::create(
         b, loc, y,
         subview(loc, out2, {OpFoldResult(rowLoop.iv), zero},
@@ -879,9 +981,12 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
     return op->emitOpError() << "cannot run on the NPU yet: elementwise ops "
                                 "are lowered for f32, f16 and bf16, not "
                              << e << " (no host fallback; docs/npu-compiler.md)";
-  for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
-                                   TypeRange(op->getResultTypes()))) {
+  for (auto [i, t] : llvm::enumerate(llvm::concat<Type>(
+           TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())))) {
     Type te = cast<RankedTensorType>(t).getElementType();
+    // where's condition: bytes of 0/1 the vector unit selects on.
+    if (i == 0 && isa<WhereOp>(op) && te.isInteger(1))
+      continue;
     if (!te.isF32() && !te.isF16() && !te.isBF16())
       return op->emitOpError()
              << "cannot run on the NPU yet: elementwise ops are lowered for "
@@ -906,13 +1011,15 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
     }
     bool lastOnly = t.getRank() >= 1 && t.getDimSize(t.getRank() - 1) == cols &&
                     t.getNumElements() == cols;
-    if (!lastOnly)
+    // A single element (e.g. tensor<f32>): read with strides [0, 0].
+    bool scalar = t.getNumElements() == 1;
+    if (!lastOnly && !scalar)
       return op->emitOpError()
              << "cannot run on the NPU yet: broadcasting " << t << " to "
              << resT
-             << " (operands must have the result's shape or be one row "
+             << " (operands must have the result's shape, be one row "
                 "[..., "
-             << cols << "] broadcast over the rows)";
+             << cols << "] broadcast over the rows, or one element)";
     rowBroadcast.push_back(true);
   }
   // Without a schedule (ops the cost model does not tile, e.g. cast):
@@ -938,14 +1045,18 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   for (Value v : op->getOperands()) {
     Value mem = memOf.lookup(v);
     auto t = cast<RankedTensorType>(v.getType());
-    dram.push_back(as2D(loc, mem, t.getNumElements() / cols, cols));
+    bool scalar = t.getNumElements() == 1 && t.getShape() != resT.getShape();
+    dram.push_back(scalar ? as2D(loc, mem, 1, 1)
+                          : as2D(loc, mem, t.getNumElements() / cols, cols));
   }
   Value out2 = as2D(loc, out, rows, cols);
   // Row-broadcast operands: one row on chip for the whole op.
   SmallVector<Value> bcast(dram.size());
   for (auto [i, v] : llvm::enumerate(dram))
     if (rowBroadcast[i]) {
-      Value tile = allocTile(loc, {1, cols}, e, npu::MemSpace::SPAD, false);
+      auto vt = cast<MemRefType>(v.getType());
+      Value tile = allocTile(loc, {1, vt.getDimSize(1)}, vt.getElementType(),
+                             npu::MemSpace::SPAD, false);
       npu::DmaOp::create(b, loc, v, tile);
       bcast[i] = tile;
     }
@@ -954,15 +1065,20 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   SmallVector<Value> srcs;
   for (auto [i, v] : llvm::enumerate(dram)) {
     if (rowBroadcast[i]) {
-      // The row read tr times: a view with row stride 0.
+      // The row read tr times: a view with row stride 0 (and column
+      // stride 0 for a single element).
+      int64_t colStride =
+          cast<MemRefType>(v.getType()).getDimSize(1) == cols ? 1 : 0;
       auto type = MemRefType::get(
           {getConstantIntValue(rowLoop.size).value_or(ShapedType::kDynamic),
            cols},
-          e, StridedLayoutAttr::get(b.getContext(), 0, {0, 1}),
+          cast<MemRefType>(v.getType()).getElementType(),
+          StridedLayoutAttr::get(b.getContext(), 0, {0, colStride}),
           b.getI64IntegerAttr(int64_t(npu::MemSpace::SPAD)));
       srcs.push_back(memref::ReinterpretCastOp::create(
           b, loc, type, bcast[i], zero, {rowLoop.size, c},
-          {OpFoldResult(b.getIndexAttr(0)), OpFoldResult(b.getIndexAttr(1))}));
+          {OpFoldResult(b.getIndexAttr(0)),
+           OpFoldResult(b.getIndexAttr(colStride))}));
       continue;
     }
     Value tile = allocTile(
@@ -981,7 +1097,9 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
                       rowLoop.generated);
   if (getConstantIntValue(rowLoop.size) != tr)
     o = subview(loc, o, {zero, zero}, {rowLoop.size, c}, 2);
-  if (srcs.size() == 1)
+  if (srcs.size() == 3)
+    npu::VecSelectOp::create(b, loc, srcs[0], srcs[1], srcs[2], o);
+  else if (srcs.size() == 1)
     npu::VecUnaryOp::create(b, loc, fn, srcs[0], o);
   else
     npu::VecBinaryOp::create(b, loc, fn, srcs[0], srcs[1], o);
@@ -1161,7 +1279,11 @@ LogicalResult Lowering::run() {
     }
     bool movesData = isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op);
     bool rowwise = isa<LayerNormOp, RmsNormOp, ReduceOp>(op);
-    if (!matmul && !softmax && fn.empty() && !movesData && !rowwise) {
+    if (isa<WhereOp>(op))
+      fn = "select";
+    auto gather = dyn_cast<GatherOp>(op);
+    if (!matmul && !softmax && fn.empty() && !movesData && !rowwise &&
+        !gather) {
       newFunc.erase();
       return op->emitOpError()
              << "cannot run on the NPU yet: no NPU lowering for '"
@@ -1222,6 +1344,7 @@ LogicalResult Lowering::run() {
                : softmax   ? lowerSoftmax(softmax, out)
                : movesData ? lowerDataMovement(op, out)
                : rowwise   ? lowerRowwise(op, out)
+               : gather    ? lowerGather(gather, out)
                            : lowerElementwise(op, fn, out))) {
       newFunc.erase();
       return failure();

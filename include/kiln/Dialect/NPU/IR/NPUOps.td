@@ -163,6 +163,23 @@ def NPU_VecReduceOp : NPU_Op<"vec_reduce"> {
   let hasVerifier = 1;
 }
 
+def NPU_VecSelectOp : NPU_Op<"vec_select"> {
+  let summary = "dst = cond ? lhs : rhs elementwise on the vector unit";
+  let description = [{
+    `cond` holds i1 (one byte, 0 or 1). Broadcasting is a view with stride
+    0. On-chip operands, same shape; lhs, rhs and dst of one element type.
+  }];
+  let arguments = (ins Arg<AnyMemRef, "", [MemRead]>:$cond,
+                       Arg<AnyMemRef, "", [MemRead]>:$lhs,
+                       Arg<AnyMemRef, "", [MemRead]>:$rhs,
+                       Arg<AnyMemRef, "", [MemWrite]>:$dst);
+  let assemblyFormat = [{
+    $cond `,` $lhs `,` $rhs `,` $dst attr-dict `:` type($cond) `,` type($lhs)
+    `,` type($rhs) `,` type($dst)
+  }];
+  let hasVerifier = 1;
+}
+
 def NPU_WaitOp : NPU_Op<"wait"> {
   let summary = "block `queue` until `token` > 0, then decrement it";
   let arguments = (ins StrAttr:$queue, I32Attr:$token);

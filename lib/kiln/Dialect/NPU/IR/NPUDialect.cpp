@@ -327,6 +327,20 @@ LogicalResult VecReduceOp::verify() {
   return checkVector(*this, {getSrc(), getDst()});
 }
 
+LogicalResult VecSelectOp::verify() {
+  MemRefType d = mt(getDst());
+  for (Value v : {getCond(), getLhs(), getRhs()})
+    if (mt(v).getShape() != d.getShape())
+      return emitOpError() << "operand shapes differ (broadcast with a "
+                              "stride-0 view)";
+  if (!mt(getCond()).getElementType().isInteger(1))
+    return emitOpError() << "condition must hold i1";
+  if (mt(getLhs()).getElementType() != d.getElementType() ||
+      mt(getRhs()).getElementType() != d.getElementType())
+    return emitOpError() << "lhs, rhs and dst must have one element type";
+  return checkVector(*this, {getCond(), getLhs(), getRhs(), getDst()});
+}
+
 static LogicalResult checkToken(Operation *op, StringRef queue,
                                 int64_t token) {
   if (queue != "load" && queue != "compute" && queue != "store")
