@@ -1,6 +1,7 @@
 //===- CPUTargetDescription.cpp - CPU descriptions from JSON or the host --===//
 
 #include "kiln/Target/CPU/CPUTargetDescription.h"
+#include "kiln/Target/DescriptionFieldReader.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -50,95 +51,6 @@ const CPUCacheLevel *CPUTargetDescription::cache(int level) const {
 // Parsing and validation
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Reads fields out of JSON objects, remembering the first problem with the
-/// path of the field it concerns.
-class FieldReader {
-public:
-  explicit FieldReader(StringRef source) : source(source.str()) {}
-
-  bool ok() const { return message.empty(); }
-  llvm::Error takeError() {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  }
-
-  void fail(const Twine &field, const Twine &problem) {
-    if (message.empty())
-      message = (source + ": " + field + " " + problem).str();
-  }
-
-  /// Every key of `object` must be in `allowed`.
-  void rejectUnknownKeys(const json::Object &object, const Twine &prefix,
-                         llvm::ArrayRef<StringRef> allowed) {
-    for (const auto &entry : object) {
-      StringRef key = entry.first;
-      if (!llvm::is_contained(allowed, key))
-        fail(prefix + key, "is not a known field (known: " +
-                               llvm::join(allowed, ", ") + ")");
-    }
-  }
-
-  const json::Value *require(const json::Object &object, StringRef key,
-                             const Twine &field) {
-    const json::Value *v = object.get(key);
-    if (!v)
-      fail(field, "is missing");
-    return v;
-  }
-
-  std::string string(const json::Object &object, StringRef key,
-                     const Twine &field) {
-    const json::Value *v = require(object, key, field);
-    if (!v)
-      return {};
-    std::optional<StringRef> s = v->getAsString();
-    if (!s || s->empty()) {
-      fail(field, "must be a non-empty string");
-      return {};
-    }
-    return s->str();
-  }
-
-  int64_t positiveInt(const json::Object &object, StringRef key,
-                      const Twine &field) {
-    const json::Value *v = require(object, key, field);
-    if (!v)
-      return 0;
-    std::optional<int64_t> i = v->getAsInteger();
-    if (!i || *i <= 0) {
-      fail(field, "must be a positive integer, got " + render(*v));
-      return 0;
-    }
-    return *i;
-  }
-
-  double positiveNumber(const json::Object &object, StringRef key,
-                        const Twine &field, bool zeroAllowed = false) {
-    const json::Value *v = require(object, key, field);
-    if (!v)
-      return 0;
-    std::optional<double> d = v->getAsNumber();
-    if (!d || *d < 0 || (*d == 0 && !zeroAllowed)) {
-      fail(field, Twine("must be a ") + (zeroAllowed ? "non-negative" : "positive") +
-                      " number, got " + render(*v));
-      return 0;
-    }
-    return *d;
-  }
-
-  static std::string render(const json::Value &v) {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    os << v;
-    return s;
-  }
-
-private:
-  std::string source;
-  std::string message;
-};
-} // namespace
-
 llvm::Expected<CPUTargetDescription>
 kiln::parseCPUTargetDescription(StringRef text, StringRef sourceName) {
   llvm::Expected<json::Value> parsed = json::parse(text);
@@ -146,7 +58,7 @@ kiln::parseCPUTargetDescription(StringRef text, StringRef sourceName) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    sourceName + ": invalid JSON: " +
                                        llvm::toString(parsed.takeError()));
-  FieldReader read(sourceName);
+  DescriptionFieldReader read(sourceName);
   const json::Object *root = parsed->getAsObject();
   if (!root)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

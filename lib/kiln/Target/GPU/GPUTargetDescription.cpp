@@ -1,6 +1,7 @@
 //===- GPUTargetDescription.cpp - GPU descriptions from JSON --------------===//
 
 #include "kiln/Target/GPU/GPUTargetDescription.h"
+#include "kiln/Target/DescriptionFieldReader.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -34,85 +35,6 @@ GPUTargetDescription::findTensorCore(StringRef instruction, StringRef a,
   return nullptr;
 }
 
-namespace {
-/// Reads fields, remembering the first problem with the path of its field.
-class Reader {
-public:
-  explicit Reader(StringRef source) : source(source.str()) {}
-  bool ok() const { return message.empty(); }
-  llvm::Error takeError() {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-  }
-  void fail(const Twine &field, const Twine &problem) {
-    if (message.empty())
-      message = (source + ": " + field + " " + problem).str();
-  }
-  void rejectUnknownKeys(const json::Object &object, const Twine &prefix,
-                         llvm::ArrayRef<StringRef> allowed) {
-    // Sorted, so the reported key does not depend on hashing.
-    std::vector<std::string> keys;
-    for (const auto &entry : object)
-      keys.push_back(entry.first.str());
-    llvm::sort(keys);
-    for (const std::string &key : keys)
-      if (!llvm::is_contained(allowed, key))
-        fail(prefix + key, "is not a known field (known: " +
-                               llvm::join(allowed, ", ") + ")");
-  }
-  const json::Value *require(const json::Object &o, StringRef key,
-                             const Twine &field) {
-    const json::Value *v = o.get(key);
-    if (!v)
-      fail(field, "is missing");
-    return v;
-  }
-  std::string string(const json::Object &o, StringRef key, const Twine &field) {
-    const json::Value *v = require(o, key, field);
-    if (!v)
-      return {};
-    std::optional<StringRef> s = v->getAsString();
-    if (!s || s->empty()) {
-      fail(field, "must be a non-empty string, got " + render(*v));
-      return {};
-    }
-    return s->str();
-  }
-  int64_t positiveInt(const json::Object &o, StringRef key, const Twine &field) {
-    const json::Value *v = require(o, key, field);
-    if (!v)
-      return 0;
-    std::optional<int64_t> i = v->getAsInteger();
-    if (!i || *i <= 0) {
-      fail(field, "must be a positive integer, got " + render(*v));
-      return 0;
-    }
-    return *i;
-  }
-  double positiveNumber(const json::Object &o, StringRef key,
-                        const Twine &field) {
-    const json::Value *v = require(o, key, field);
-    if (!v)
-      return 0;
-    std::optional<double> d = v->getAsNumber();
-    if (!d || *d <= 0) {
-      fail(field, "must be a positive number, got " + render(*v));
-      return 0;
-    }
-    return *d;
-  }
-  static std::string render(const json::Value &v) {
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    os << v;
-    return s;
-  }
-
-private:
-  std::string source;
-  std::string message;
-};
-} // namespace
-
 static constexpr StringRef kElementTypes[] = {"f16", "bf16", "tf32", "f32",
                                               "f64", "i8",   "s32"};
 
@@ -128,7 +50,7 @@ kiln::parseGPUTargetDescription(StringRef text, StringRef sourceName) {
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         sourceName + ": a target description is a JSON object");
-  Reader read(sourceName);
+  DescriptionFieldReader read(sourceName);
   static constexpr StringRef topKeys[] = {
       "kind",
       "name",
@@ -242,7 +164,7 @@ kiln::parseGPUTargetDescription(StringRef text, StringRef sourceName) {
         if (!good)
           read.fail(at + ".shape",
                     "must be 3 positive integers [m, n, k], got " +
-                        Reader::render(*s));
+                        DescriptionFieldReader::render(*s));
       }
       auto elementType = [&](StringRef key) {
         std::string field = (at + "." + key).str();
