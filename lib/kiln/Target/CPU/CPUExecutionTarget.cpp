@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/CPU/CPUExecutionTarget.h"
-#include "kiln/Runtime/MemRefDescriptor.h"
+#include "kiln/Execution/HostJIT.h"
 #include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Target/CPU/Passes.h"
 #include "kiln/Target/CPU/Pipeline.h"
@@ -18,18 +18,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "kiln/Target/CPU/BufferCache.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
-
-#include <mutex>
 
 using namespace kiln;
 using namespace mlir;
@@ -47,8 +39,7 @@ public:
   CPUExecutable(func::FuncOp function, std::unique_ptr<ExecutionEngine> engine,
                 std::vector<TensorSignature> outputs)
       : function(function), engine(std::move(engine)),
-        outputs(std::move(outputs)),
-        symbol(("_mlir_ciface_" + function.getSymName()).str()) {}
+        outputs(std::move(outputs)) {}
 
   FailureOr<std::vector<HostTensor>>
   run(llvm::ArrayRef<HostTensor> inputs) override {
@@ -60,35 +51,18 @@ public:
     for (const TensorSignature &output : outputs)
       results.emplace_back(output.dtype, output.shape);
 
-    // One strided memref descriptor per tensor (MemRefDescriptor.h).
-    std::vector<std::vector<int64_t>> descriptors;
-    descriptors.reserve(inputs.size() + results.size());
-    auto addDescriptor = [&](const void *data,
-                             const std::vector<int64_t> &shape) {
-      std::vector<int64_t> d(memrefDescriptorWords(shape.size()));
-      writeMemRefDescriptor(d.data(), data, shape.data(), shape.size());
-      descriptors.push_back(std::move(d));
-    };
-    for (const HostTensor &input : inputs)
-      addDescriptor(input.data(), input.shape());
-    for (HostTensor &result : results)
-      addDescriptor(result.data(), result.shape());
-
-    // The C interface takes a pointer to each descriptor; the packed
-    // wrapper takes a pointer to each of those arguments.
-    std::vector<void *> descriptorPtrs;
-    for (std::vector<int64_t> &d : descriptors)
-      descriptorPtrs.push_back(d.data());
-    std::vector<void *> args;
-    for (void *&ptr : descriptorPtrs)
-      args.push_back(&ptr);
-
-    if (llvm::Error error = engine->invokePacked(symbol, args)) {
-      emitError(function.getLoc(),
-                "cpu target: cannot call the compiled function: ")
-          << llvm::toString(std::move(error));
-      return failure();
+    std::vector<const void *> data;
+    std::vector<std::vector<int64_t>> shapes;
+    for (const HostTensor &input : inputs) {
+      data.push_back(input.data());
+      shapes.push_back(input.shape());
     }
+    for (HostTensor &result : results) {
+      data.push_back(result.data());
+      shapes.push_back(result.shape());
+    }
+    if (failed(invokeWithDescriptors(*engine, function, "cpu", data, shapes)))
+      return failure();
     return results;
   }
 
@@ -98,7 +72,6 @@ private:
   func::FuncOp function;
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<TensorSignature> outputs;
-  std::string symbol;
 };
 
 /// The static shape and dtype of `type`, or an error on `function` naming
@@ -171,77 +144,17 @@ public:
       outputs.push_back(std::move(*sig));
     }
 
-    static std::once_flag initialized;
-    std::call_once(initialized, [] {
-      llvm::InitializeNativeTarget();
-      llvm::InitializeNativeTargetAsmPrinter();
-    });
-
     MLIRContext *context = module.getContext();
     DialectRegistry registry;
     registerCPUTargetDialects(registry);
     context->appendDialectRegistry(registry);
 
-    OwningOpRef<ModuleOp> clone = module.clone();
-    auto entry = clone->lookupSymbol<func::FuncOp>(function.getSymName());
-    if (!entry) {
-      emitError(function.getLoc(),
-                "cpu target: the function is not a symbol of the "
-                "module");
+    FailureOr<OwningOpRef<ModuleOp>> lowered = lowerEntryPoint(
+        module, function, "cpu", markCPUEntryPoint,
+        [](OpPassManager &pm) { buildCPULoweringPipeline(pm); });
+    if (failed(lowered))
       return failure();
-    }
-    // Compile only the entry function and what it calls: the other
-    // functions of the module may use what the cpu target does not support.
-    for (auto other : clone->getOps<func::FuncOp>())
-      if (other != entry)
-        other.setPrivate();
-    markCPUEntryPoint(entry);
 
-    // Lower. Diagnostics go to the caller's handler; this one only notes
-    // whether any error was reported (so a silent failure gets a message).
-    bool sawError = false;
-    {
-      ScopedDiagnosticHandler watch(context, [&](Diagnostic &diag) {
-        if (diag.getSeverity() == DiagnosticSeverity::Error)
-          sawError = true;
-        return failure(); // Pass it on.
-      });
-      PassManager pm(context, ModuleOp::getOperationName());
-      pm.addPass(createSymbolDCEPass());
-      buildCPULoweringPipeline(pm);
-      if (failed(pm.run(*clone))) {
-        if (!sawError)
-          emitError(function.getLoc(), "the cpu target failed to lower @")
-              << function.getSymName();
-        return failure();
-      }
-    }
-
-    // JIT-compile for the host CPU: the LLVM -O3 pipeline, then codegen at
-    // the default level. (On the naive loops of the GPT-2 block: -O0 101 ms,
-    // -O2 41 ms, -O3 39 ms.)
-    auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-    if (!tmBuilder) {
-      emitError(function.getLoc(), "cpu target: cannot detect the host: ")
-          << llvm::toString(tmBuilder.takeError());
-      return failure();
-    }
-    auto tm = tmBuilder->createTargetMachine();
-    if (!tm) {
-      emitError(function.getLoc(),
-                "cpu target: cannot create a target machine: ")
-          << llvm::toString(tm.takeError());
-      return failure();
-    }
-    // ExecutionEngineOptions::transformer is a function_ref: the callable
-    // must outlive ExecutionEngine::create, which is where it runs.
-    std::function<llvm::Error(llvm::Module *)> optimize =
-        makeOptimizingTransformer(3, 0, tm->get());
-    ExecutionEngineOptions options;
-    options.transformer = optimize;
-    options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
-    options.enableGDBNotificationListener = false;
-    options.enablePerfNotificationListener = false;
     // Parallel loops call LLVM's OpenMP runtime (__kmpc_*): load libomp into
     // the process so the JIT resolves them like libm's functions.
     if (llvm::Error error = loadOpenMPRuntime()) {
@@ -249,12 +162,14 @@ public:
           << llvm::toString(std::move(error));
       return failure();
     }
-    auto engine = ExecutionEngine::create(*clone, options, std::move(*tm));
-    if (!engine) {
-      emitError(function.getLoc(), "cpu target: JIT compilation failed: ")
-          << llvm::toString(engine.takeError());
+    // JIT-compile for the host CPU: the LLVM -O3 pipeline, then codegen at
+    // the default level. (On the naive loops of the GPT-2 block: -O0 101 ms,
+    // -O2 41 ms, -O3 39 ms.)
+    FailureOr<std::unique_ptr<ExecutionEngine>> engine =
+        createHostJIT(**lowered, function, "cpu", /*optLevel=*/3,
+                      llvm::CodeGenOptLevel::Default);
+    if (failed(engine))
       return failure();
-    }
     // The temporaries' allocator (BufferCache.c, linked into this process).
     (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
       llvm::orc::SymbolMap symbols;

@@ -14,8 +14,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Target/GPU/GPUExecutionTarget.h"
+#include "kiln/Execution/HostJIT.h"
 #include "kiln/Interpreter/Interpreter.h"
-#include "kiln/Runtime/MemRefDescriptor.h"
 #include "kiln/Runtime/kiln_gpu_runtime.h"
 #include "kiln/Target/CPU/BufferCache.h"
 #include "kiln/Target/GPU/GPUTargetDescription.h"
@@ -23,19 +23,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
-#include "mlir/Transforms/Passes.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/Target/TargetMachine.h"
-
-#include <mutex>
 
 using namespace kiln;
 using namespace mlir;
@@ -83,8 +75,7 @@ public:
   GPUExecutable(func::FuncOp function, std::unique_ptr<ExecutionEngine> engine,
                 std::vector<TensorSignature> outputs)
       : function(function), engine(std::move(engine)),
-        outputs(std::move(outputs)),
-        symbol(("_mlir_ciface_" + function.getSymName()).str()) {}
+        outputs(std::move(outputs)) {}
 
   FailureOr<std::vector<HostTensor>>
   run(llvm::ArrayRef<HostTensor> inputs) override {
@@ -121,30 +112,15 @@ public:
       outputPtrs.push_back(ptr);
     }
 
-    // One strided memref descriptor of device memory per tensor.
-    std::vector<std::vector<int64_t>> descriptors;
-    auto addDescriptor = [&](void *data, const std::vector<int64_t> &shape) {
-      std::vector<int64_t> d(memrefDescriptorWords(shape.size()));
-      writeMemRefDescriptor(d.data(), data, shape.data(), shape.size());
-      descriptors.push_back(std::move(d));
-    };
-    for (auto [input, ptr] : llvm::zip(inputs, inputPtrs))
-      addDescriptor(ptr, input.shape());
-    for (auto [result, ptr] : llvm::zip(results, outputPtrs))
-      addDescriptor(ptr, result.shape());
-    std::vector<void *> descriptorPtrs;
-    for (std::vector<int64_t> &d : descriptors)
-      descriptorPtrs.push_back(d.data());
-    std::vector<void *> args;
-    for (void *&ptr : descriptorPtrs)
-      args.push_back(&ptr);
-
-    if (llvm::Error error = engine->invokePacked(symbol, args)) {
-      emitError(function.getLoc(),
-                "gpu target: cannot call the compiled function: ")
-          << llvm::toString(std::move(error));
+    std::vector<const void *> data(inputPtrs.begin(), inputPtrs.end());
+    data.insert(data.end(), outputPtrs.begin(), outputPtrs.end());
+    std::vector<std::vector<int64_t>> shapes;
+    for (const HostTensor &input : inputs)
+      shapes.push_back(input.shape());
+    for (const HostTensor &result : results)
+      shapes.push_back(result.shape());
+    if (failed(invokeWithDescriptors(*engine, function, "gpu", data, shapes)))
       return failure();
-    }
     // Kernel faults surface at the synchronization.
     if (kiln_gpu_synchronize() != KILN_GPU_OK || kiln_gpu_error())
       return fail("running @" + function.getSymName().str() + " failed: ");
@@ -162,7 +138,6 @@ private:
   func::FuncOp function;
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<TensorSignature> outputs;
-  std::string symbol;
 };
 
 /// The static shape and dtype of `type`, or an error naming `what`.
@@ -266,12 +241,6 @@ public:
       outputs.push_back(std::move(*sig));
     }
 
-    static std::once_flag initialized;
-    std::call_once(initialized, [] {
-      llvm::InitializeNativeTarget();
-      llvm::InitializeNativeTargetAsmPrinter();
-    });
-
     MLIRContext *context = module.getContext();
     DialectRegistry registry;
     registerGPUTargetDialects(registry);
@@ -280,65 +249,21 @@ public:
     gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
     context->appendDialectRegistry(registry);
 
-    OwningOpRef<ModuleOp> clone = module.clone();
-    auto entry = clone->lookupSymbol<func::FuncOp>(function.getSymName());
-    if (!entry) {
-      emitError(function.getLoc(),
-                "gpu target: the function is not a symbol of the module");
+    FailureOr<OwningOpRef<ModuleOp>> lowered = lowerEntryPoint(
+        module, function, "gpu", /*prepareEntry=*/nullptr,
+        [&](OpPassManager &pm) {
+          GPUPipelineOptions options;
+          options.target = descriptionFile;
+          buildGPUPipeline(pm, options);
+        });
+    if (failed(lowered))
       return failure();
-    }
-    // Compile only the entry function and what it calls.
-    for (auto other : clone->getOps<func::FuncOp>())
-      if (other != entry)
-        other.setPrivate();
-
-    bool sawError = false;
-    {
-      ScopedDiagnosticHandler watch(context, [&](Diagnostic &diag) {
-        if (diag.getSeverity() == DiagnosticSeverity::Error)
-          sawError = true;
-        return failure(); // Pass it on.
-      });
-      PassManager pm(context, ModuleOp::getOperationName());
-      pm.addPass(createSymbolDCEPass());
-      GPUPipelineOptions options;
-      options.target = descriptionFile;
-      buildGPUPipeline(pm, options);
-      if (failed(pm.run(*clone))) {
-        if (!sawError)
-          emitError(function.getLoc(), "the gpu target failed to lower @")
-              << function.getSymName();
-        return failure();
-      }
-    }
 
     // The host code, JIT-compiled for this CPU.
-    auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-    if (!tmBuilder) {
-      emitError(function.getLoc(), "gpu target: cannot detect the host: ")
-          << llvm::toString(tmBuilder.takeError());
+    FailureOr<std::unique_ptr<ExecutionEngine>> engine =
+        createHostJIT(**lowered, function, "gpu", /*optLevel=*/2);
+    if (failed(engine))
       return failure();
-    }
-    auto tm = tmBuilder->createTargetMachine();
-    if (!tm) {
-      emitError(function.getLoc(),
-                "gpu target: cannot create a target machine: ")
-          << llvm::toString(tm.takeError());
-      return failure();
-    }
-    std::function<llvm::Error(llvm::Module *)> optimize =
-        makeOptimizingTransformer(2, 0, tm->get());
-    ExecutionEngineOptions engineOptions;
-    engineOptions.transformer = optimize;
-    engineOptions.enableGDBNotificationListener = false;
-    engineOptions.enablePerfNotificationListener = false;
-    auto engine =
-        ExecutionEngine::create(*clone, engineOptions, std::move(*tm));
-    if (!engine) {
-      emitError(function.getLoc(), "gpu target: JIT compilation failed: ")
-          << llvm::toString(engine.takeError());
-      return failure();
-    }
     (*engine)->registerSymbols(runtimeSymbols);
     // The global constructors load the kernels (mgpuModuleLoadJIT): the
     // driver JIT-compiles the PTX here, so a rejected kernel is a compile
