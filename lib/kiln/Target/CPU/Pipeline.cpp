@@ -95,22 +95,11 @@ struct CPUPipelineRegistrationOptions
 
 void kiln::buildCPUTilingPipeline(OpPassManager &pm,
                                   const CPUPipelineOptions &options) {
-  // Graph rewrites that change which ops exist: attention written out as
-  // matmul / softmax / matmul (what torch.fx and ONNX exports give)
-  // becomes kiln.attention (a BERT layer from torch.fx: 45 ms -> 14 ms);
-  // sibling matmuls (separate q/k/v projections) become one.
-  pm.addNestedPass<func::FuncOp>(kiln::createKilnRecognizeAttention());
-  pm.addNestedPass<func::FuncOp>(kiln::createKilnFuseSiblingMatmuls());
-  // Deciding: a schedule for every kiln op (the cost model of the target,
-  // unless the IR or the schedule file gives one).
-  // Which ops are tiled and fused together (copied into the schedules'
-  // `group` by the selection).
-  pm.addPass(kiln::createKilnFormFusionGroups());
   KilnSelectSchedulesOptions select;
   select.target = options.target;
   select.targetsDir = options.targetsDir;
   select.scheduleFile = options.scheduleFile;
-  pm.addPass(kiln::createKilnSelectSchedules(select));
+  kiln::buildScheduleSelectionPipeline(pm, select);
 
   // kiln -> linalg/tensor/arith/math on tensors; the schedules ride along.
   pm.addPass(kiln::createConvertKilnToLinalg());

@@ -112,16 +112,12 @@ describe(const kiln::GPUPipelineOptions &options) {
 
 void kiln::buildGPUTilingPipeline(OpPassManager &pm,
                                   const GPUPipelineOptions &options) {
-  // The graph rewrites the CPU runs too (attention recognized, sibling
-  // matmuls fused), then the decisions: fusion groups and schedules.
-  pm.addNestedPass<func::FuncOp>(kiln::createKilnRecognizeAttention());
-  pm.addNestedPass<func::FuncOp>(kiln::createKilnFuseSiblingMatmuls());
-  pm.addPass(kiln::createKilnFormFusionGroups());
+  // The graph rewrites and decisions every target runs.
   KilnSelectSchedulesOptions select;
   select.target = selectionTarget(options);
   select.targetsDir = options.targetsDir;
   select.scheduleFile = options.scheduleFile;
-  pm.addPass(kiln::createKilnSelectSchedules(select));
+  kiln::buildScheduleSelectionPipeline(pm, select);
 
   pm.addPass(kiln::createConvertKilnToLinalg());
   pm.addPass(createCanonicalizerPass());

@@ -28,6 +28,13 @@ void forEachScheduleKey(
 ///   gpt2_block:5 kiln.matmul (1x64x256xf32, 256x768xf32) #kiln.schedule<...> 1.25 us
 /// (what `kilnc --print-schedule` shows after kiln-select-schedules).
 void printSchedules(mlir::ModuleOp module, llvm::raw_ostream &os);
+
+/// What every target runs before lowering, and `kilnc --print-schedule`
+/// runs alone: kiln-recognize-attention and kiln-fuse-sibling-matmuls on
+/// each function, kiln-form-fusion-groups, then kiln-select-schedules with
+/// `options`.
+void buildScheduleSelectionPipeline(mlir::OpPassManager &pm,
+                                    const KilnSelectSchedulesOptions &options);
 } // namespace kiln
 
 #endif // KILN_DIALECT_GRAPH_TRANSFORMS_PASSES_H
