@@ -131,6 +131,23 @@ static llvm::raw_ostream &error() {
 
 /// Where CPU descriptions are looked up by name: $KILN_TARGETS_PATH
 /// (colon-separated), next to an installed kilnc, then the source tree.
+/// The input (.mlir or .onnx, with the --onnx-dim sizes), or null after
+/// reporting why.
+static OwningOpRef<ModuleOp> loadInput(MLIRContext &context,
+                                       llvm::SourceMgr &sourceMgr) {
+  ONNXImportOptions onnxOptions;
+  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return nullptr;
+  }
+  std::string message;
+  OwningOpRef<ModuleOp> module =
+      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
+  if (!module && !message.empty())
+    error() << message << "\n";
+  return module;
+}
+
 static std::vector<std::string> targetSearchDirs(const char *argv0) {
   std::vector<std::string> dirs;
   if (std::optional<std::string> env = llvm::sys::Process::GetEnv("KILN_TARGETS_PATH")) {
@@ -185,19 +202,10 @@ static int compileNPU(StringRef descSpec) {
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  ONNXImportOptions onnxOptions;
-  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
-    error() << llvm::toString(std::move(e)) << "\n";
+  OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
+  if (!module)
     return 1;
-  }
   std::string message;
-  OwningOpRef<ModuleOp> module =
-      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
-  if (!module) {
-    if (!message.empty())
-      error() << message << "\n";
-    return 1;
-  }
   if (emit.getNumOccurrences() == 0)
     emit = Emit::NPUBin;
   if (emit != Emit::Kiln && emit != Emit::NPU && emit != Emit::NPUAsm &&
@@ -287,29 +295,17 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  ONNXImportOptions onnxOptions;
-  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
-    error() << llvm::toString(std::move(e)) << "\n";
+  OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
+  if (!module)
     return 1;
-  }
   std::string message;
-  OwningOpRef<ModuleOp> module =
-      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
-  if (!module) {
-    if (!message.empty())
-      error() << message << "\n";
-    return 1;
-  }
   if (printSchedule) {
     // The first passes of the tiling stage: rewrites, groups, schedules.
     PassManager select(&context);
     KilnSelectSchedulesOptions selectOptions;
     selectOptions.target = "gpu:" + options.target;
     selectOptions.scheduleFile = scheduleFile;
-    select.addNestedPass<mlir::func::FuncOp>(createKilnRecognizeAttention());
-    select.addNestedPass<mlir::func::FuncOp>(createKilnFuseSiblingMatmuls());
-    select.addPass(createKilnFormFusionGroups());
-    select.addPass(createKilnSelectSchedules(selectOptions));
+    buildScheduleSelectionPipeline(select, selectOptions);
     if (failed(select.run(*module)))
       return 1;
     printSchedules(*module, llvm::outs());
@@ -377,19 +373,10 @@ static int compile(const char *argv0) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  ONNXImportOptions onnxOptions;
-  if (llvm::Error e = parseONNXDimBindings(onnxDims, onnxOptions)) {
-    error() << llvm::toString(std::move(e)) << "\n";
+  OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
+  if (!module)
     return 1;
-  }
   std::string message;
-  OwningOpRef<ModuleOp> module =
-      loadModule(inputFile, context, sourceMgr, onnxOptions, message);
-  if (!module) {
-    if (!message.empty())
-      error() << message << "\n";
-    return 1;
-  }
 
   // Schedules: chosen by the cost model, unless the input or the schedule
   // file already gives one (the pipeline selects them again: kept).
@@ -403,10 +390,7 @@ static int compile(const char *argv0) {
     options.scheduleFile = scheduleFile;
     // As the pipeline does: attention recognized, sibling matmuls fused,
     // then fusion groups (they become `group`).
-    select.addNestedPass<mlir::func::FuncOp>(createKilnRecognizeAttention());
-    select.addNestedPass<mlir::func::FuncOp>(createKilnFuseSiblingMatmuls());
-    select.addPass(createKilnFormFusionGroups());
-    select.addPass(createKilnSelectSchedules(options));
+    buildScheduleSelectionPipeline(select, options);
     if (failed(select.run(*module)))
       return 1;
     printSchedules(*module, llvm::outs());
