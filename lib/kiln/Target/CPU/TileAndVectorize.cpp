@@ -626,16 +626,6 @@ void addCanonicalizations(MLIRContext *ctx, RewritePatternSet &patterns) {
 }
 
 
-/// The trip count of `loop` when its bounds and step are constants.
-std::optional<int64_t> constantTripCount(scf::ForOp loop) {
-  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-  std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  if (!lb || !ub || !step || *step <= 0)
-    return std::nullopt;
-  return (*ub - *lb + *step - 1) / *step;
-}
-
 /// A matmul's accumulator starts as `linalg.fill` of a constant that the
 /// tile loops then read, update and write back tile by tile. The fill is a
 /// separate pass over the whole result (a 4 MB memset for a 1024x1024
@@ -705,10 +695,10 @@ void elideAccumulatorFill(RewriterBase &rewriter, linalg::FillOp fill) {
         reductions.push_back(loop);
         continue;
       }
-      std::optional<int64_t> trips = constantTripCount(loop);
+      std::optional<APInt> trips = loop.getStaticTripCount();
       if (!trips)
         return;
-      covered *= *trips;
+      covered *= trips->getSExtValue();
     }
     if (covered != type.getNumElements())
       return;
