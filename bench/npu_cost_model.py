@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """NPU cost model vs the NPU simulator (issue 4, point 7).
 
-For a sweep of matmul shapes (including non-multiples of the array) and of
-vector-unit ops (softmax, gelu, exp) on each NPU description: the cycles kiln-select-schedules predicts for the schedule
+For a sweep of matmul shapes (including non-multiples of the array), of
+vector-unit ops (softmax, layer_norm, rms_norm, reduce, elementwise) and of
+transposes (DMA through SPAD) on each NPU description: the cycles kiln-select-schedules predicts for the schedule
 it picks (kiln.predicted_time_us x clock) and the cycles kiln-npu-sim's
 timing model measures for the compiled program (kiln-run --target=npu:NAME).
 Prints one row per case, then the median and worst absolute % error and the
@@ -19,7 +20,13 @@ SHAPES = [(64, 64, 64), (37, 50, 23), (128, 128, 128), (100, 300, 70),
           (200, 130, 90), (512, 512, 512), (1024, 1024, 1024)]
 # Vector-unit ops: (op, rows, cols).
 VECTOR = [("softmax", 128, 128), ("softmax", 512, 768), ("softmax", 37, 50),
-          ("gelu", 128, 768), ("gelu", 512, 3072), ("exp", 100, 70)]
+          ("softmax", 1024, 1024),
+          ("gelu", 128, 768), ("gelu", 512, 3072), ("exp", 100, 70),
+          ("add", 128, 768), ("mul", 300, 200), ("silu", 64, 1024),
+          ("layer_norm", 128, 768), ("layer_norm", 45, 768), ("layer_norm", 512, 1024),
+          ("rms_norm", 128, 768), ("rms_norm", 300, 200),
+          ("reduce", 128, 768), ("reduce", 1000, 50),
+          ("transpose", 256, 256), ("transpose", 64, 768)]
 
 
 def module(m, k, n):
@@ -30,6 +37,29 @@ def module(m, k, n):
 
 def vector_module(op, rows, cols):
     t = f"tensor<{rows}x{cols}xf32>"
+    row = f"tensor<{cols}xf32>"
+    if op in ("add", "mul"):
+        return (f"func.func @mm(%x: {t}, %z: {t}) -> {t} {{\n"
+                f"  %y = kiln.{op} %x, %z : {t}, {t} -> {t}\n"
+                f"  return %y : {t}\n}}\n")
+    if op == "layer_norm":
+        return (f"func.func @mm(%x: {t}, %g: {row}, %b: {row}) -> {t} {{\n"
+                f"  %y = kiln.layer_norm %x scale %g bias %b : ({t}, {row}, {row}) -> {t}\n"
+                f"  return %y : {t}\n}}\n")
+    if op == "rms_norm":
+        return (f"func.func @mm(%x: {t}, %g: {row}) -> {t} {{\n"
+                f"  %y = kiln.rms_norm %x scale %g : ({t}, {row}) -> {t}\n"
+                f"  return %y : {t}\n}}\n")
+    if op == "reduce":
+        r = f"tensor<{rows}xf32>"
+        return (f"func.func @mm(%x: {t}) -> {r} {{\n"
+                f"  %y = kiln.reduce sum %x axes = [1] : {t} -> {r}\n"
+                f"  return %y : {r}\n}}\n")
+    if op == "transpose":
+        tt = f"tensor<{cols}x{rows}xf32>"
+        return (f"func.func @mm(%x: {t}) -> {tt} {{\n"
+                f"  %y = kiln.transpose %x perm = [1, 0] : {t} -> {tt}\n"
+                f"  return %y : {tt}\n}}\n")
     return (f"func.func @mm(%x: {t}) -> {t} {{\n"
             f"  %y = kiln.{op} %x : {t}\n"
             f"  return %y : {t}\n}}\n")

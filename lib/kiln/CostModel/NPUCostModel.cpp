@@ -12,6 +12,7 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -227,6 +228,170 @@ static double estimateElementwise(const npu::NPUTargetDescription &d,
   return fill + (steps - 1) * period + drain;
 }
 
+/// kiln.attention as kiln-npu-lower-to-npu lowers it (LowerAttention.cpp):
+/// per (batch, head, query tile of tq) the key/value tiles of tk stream
+/// through (double-buffered DMA) while the array computes S = Q K^T and
+/// P V and the vector unit the online softmax between them. Within a key
+/// tile the array and the vector unit wait on each other (S and P are
+/// single buffers), so a tile costs matrix + vector + their latencies, or
+/// its DMA if that is longer.
+struct AttentionShape {
+  int64_t b = 0, hq = 0, sq = 0, sk = 0, d = 0, dv = 0;
+  bool causal = false;
+  unsigned maskBytes = 0; // 0: no mask
+  bool maskRowBroadcast = false;
+};
+
+static std::optional<AttentionShape> attentionShape(AttentionOp op) {
+  auto q = cast<RankedTensorType>(op.getQuery().getType());
+  auto k = cast<RankedTensorType>(op.getKey().getType());
+  auto v = cast<RankedTensorType>(op.getValue().getType());
+  if (q.getRank() != 4 || !q.hasStaticShape() || !k.hasStaticShape() ||
+      !v.hasStaticShape() || !q.getElementType().isF32())
+    return std::nullopt;
+  AttentionShape s;
+  s.b = q.getDimSize(0), s.hq = q.getDimSize(1), s.sq = q.getDimSize(2),
+  s.d = q.getDimSize(3), s.sk = k.getDimSize(2), s.dv = v.getDimSize(3);
+  s.causal = op.getCausal();
+  if (Value m = op.getMask()) {
+    auto mt = cast<RankedTensorType>(m.getType());
+    s.maskBytes = mt.getElementType().isInteger(1) ? 1 : 4;
+    s.maskRowBroadcast =
+        mt.getRank() < 2 || mt.getDimSize(mt.getRank() - 2) == 1;
+  }
+  if (s.b <= 0 || s.hq <= 0 || s.sq <= 0 || s.sk <= 0 || s.d <= 0 || s.dv <= 0)
+    return std::nullopt;
+  return s;
+}
+
+static double estimateAttention(const npu::NPUTargetDescription &d,
+                                const AttentionShape &s, int64_t tq,
+                                int64_t tk, bool &fits, double &dramBytes) {
+  const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad),
+                         *acc = d.memory(npu::MemoryKind::Accumulator),
+                         *dram = d.memory(npu::MemoryKind::DRAM);
+  const npu::MatrixDType *md = d.matrixDType(npu::ElemType::F32);
+  fits = false;
+  if (!spad || !acc || !dram || !md || !d.vectorSupports(npu::ElemType::F32))
+    return 0;
+  // The causal band's columns, as the lowering sizes it.
+  int64_t dMin = INT64_MAX, dMax = INT64_MIN;
+  if (s.causal)
+    for (int64_t qi = 0; qi < s.sq; qi += tq) {
+      int64_t kvEnd = std::min(s.sk, qi + std::min(tq, s.sq - qi) + s.sk - s.sq);
+      for (int64_t kj = 0; kj < kvEnd; kj += tk) {
+        int64_t dd = qi + s.sk - s.sq - kj;
+        if (dd < std::min(tk, s.sk - kj) - 1)
+          dMin = std::min(dMin, dd), dMax = std::max(dMax, dd);
+      }
+    }
+  int64_t band = dMin <= dMax ? tq * (tk + dMax - dMin) : 0;
+  int64_t dk = std::max(s.d, s.dv), mr = s.maskRowBroadcast ? 1 : tq;
+  uint64_t spadBytes = 4 * uint64_t(4 + band + tq * tk + 5 * tq +
+                                    2 * tq * s.d + 2 * tq * s.dv +
+                                    4 * tk * dk) +
+                       (s.maskBytes ? 2 * uint64_t(mr * tk) * s.maskBytes : 0);
+  uint64_t accBytes = 4 * uint64_t(tq * tk + tq * s.dv);
+  // Allocations are 64-byte aligned: a little slack per buffer.
+  if (spadBytes + 12 * 64 > spad->sizeBytes || accBytes + 128 > acc->sizeBytes)
+    return 0;
+  fits = true;
+
+  double bpc = d.offChipBytesPerCycle();
+  auto burst = [&](int64_t bytes) {
+    return double(ceilDiv(bytes, d.dmaBurstBytes) * d.dmaBurstBytes);
+  };
+  // A tile of r rows of c contiguous elements out of rows of `stride`.
+  auto dma = [&](int64_t r, int64_t c, int64_t stride, unsigned eb) {
+    double bus = c == stride ? burst(r * c * eb) : r * burst(c * eb);
+    return d.dmaSetupCycles + bus / bpc;
+  };
+  double spadBw = double(spad->banks) * spad->bankBytesPerCycle;
+  // One vector instruction over n elements touching `operands` operands.
+  auto vec = [&](int64_t n, bool special, int operands) {
+    double group = special ? d.vectorSpecialCycles : 1.0;
+    group = std::max(group, d.vectorLanes * 4.0 * operands / spadBw);
+    return double(ceilDiv(n, d.vectorLanes)) * group + 1.0;
+  };
+  auto matmuls = [&](int64_t m, int64_t k, int64_t n) {
+    double each = std::max(double(m) * md->cyclesPerRow,
+                           double(d.weightLoadCycles));
+    // Each chain waits on the vector unit (S, then P), so its first weight
+    // load and its last row's trip through the array are exposed.
+    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols)) * each +
+           d.weightLoadCycles + d.matrixRows + d.matrixCols;
+  };
+  double lat = d.vectorLatencyCycles;
+  double total = 0, bytes = 0;
+  for (int64_t qi = 0; qi < s.sq; qi += tq) {
+    int64_t tqr = std::min(tq, s.sq - qi);
+    // Query load and scale, output start, the final rescale and store.
+    double qLoad = dma(tqr, s.d, s.d, 4);
+    double head = vec(tqr * s.d, false, 2) + vec(tqr * s.dv, false, 2) +
+                  2 * vec(tqr, false, 2) + 4 * lat;
+    double tail = vec(tqr, true, 2) + vec(tqr * s.dv, false, 3) + 2 * lat;
+    double oStore = dma(tqr, s.dv, s.dv, 4);
+    bytes += 4.0 * tqr * (s.d + s.dv);
+    int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
+    double blocks = 0;
+    for (int64_t kj = 0; kj < kvEnd; kj += tk) {
+      int64_t tkr = std::min(tk, s.sk - kj), n = tqr * tkr;
+      double mat = matmuls(tqr, s.d, tkr) + matmuls(tqr, tkr, s.dv);
+      // On the path from S to P V: the row max, the new max, P = exp(S -
+      // m) (and the masks); off it (overlapping P V and the next S): the
+      // row sum, alpha, l and the rescaled O.
+      double crit = vec(n, false, 2) + vec(tqr, false, 3) +
+                    vec(tqr, false, 2) + vec(n, false, 3) + vec(n, true, 2) +
+                    5 * lat;
+      double over = vec(n, false, 2) + vec(tqr, false, 3) +
+                    vec(tqr, true, 2) + 2 * vec(tqr, false, 3) +
+                    2 * vec(tqr * s.dv, false, 3) + 2 * lat;
+      if (s.maskBytes)
+        crit += vec(n, false, 3) + lat;
+      int64_t dd = qi + s.sk - s.sq - kj;
+      if (s.causal && dd < tkr - 1)
+        crit += vec(n, false, 3) + lat;
+      double v = std::max(mat + crit, crit + over) - mat;
+      double load = dma(tkr, s.d, s.d, 4) + dma(tkr, s.dv, s.dv, 4);
+      bytes += 4.0 * tkr * (s.d + s.dv);
+      if (s.maskBytes) {
+        int64_t r = s.maskRowBroadcast ? 1 : tqr;
+        load += dma(r, tkr, s.sk, s.maskBytes);
+        bytes += double(r) * tkr * s.maskBytes;
+      }
+      blocks += std::max(mat + v, load);
+    }
+    // The key loop's double buffer is credited per execution when its
+    // trip count varies (causal) or is odd, so each query tile's first
+    // key/value tile arrives with nothing to hide behind (InsertTokens).
+    int64_t nK = ceilDiv(kvEnd, tk);
+    bool restarts = s.causal ? s.sq > tq : (nK > 1 && nK % 2 != 0);
+    if (restarts)
+      blocks += dma(tk, s.d, s.d, 4) + dma(tk, s.dv, s.dv, 4) +
+                dram->latencyCycles;
+    total += std::max(head + blocks + tail, qLoad + oStore);
+  }
+  total *= double(s.b) * s.hq;
+  bytes *= double(s.b) * s.hq;
+  dramBytes = bytes + 4.0 * (4 + band);
+  // Fill: the parameters, the first query and key/value tiles; drain: the
+  // last output tile.
+  double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, 4) +
+                2 * dma(tk, dk, dk, 4) + 2 * dram->latencyCycles;
+  double drain = dma(tq, s.dv, s.dv, 4) + dram->latencyCycles;
+  return fill + total + drain;
+}
+
+/// Query and key tiles: powers of two from the array's size up, and the
+/// whole extent.
+static SmallVector<int64_t> attentionTiles(int64_t extent, int64_t unit) {
+  SmallVector<int64_t> v;
+  for (int64_t t = std::max<int64_t>(8, unit); t < extent; t *= 2)
+    v.push_back(t);
+  v.push_back(extent);
+  return v;
+}
+
 static bool isElementwise(Operation *op) {
   return isa<ExpOp, LogOp, TanhOp, ErfOp, SqrtOp, RsqrtOp, NegOp, AbsOp,
              ReluOp, SigmoidOp, SiluOp, GeluOp, AddOp, SubOp, MulOp, DivOp,
@@ -244,6 +409,231 @@ static double groupCyclesOf(Operation *op,
              ? d.vectorSpecialCycles
              : 1.0;
 }
+
+//===----------------------------------------------------------------------===//
+// Row-tile nests of layer_norm, rms_norm, reduce (lowerRowwise) and of the
+// DMA copies through SPAD (transpose: copyThroughSpad). Level 1 of the
+// schedule holds the row tile at the second-to-last loop.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// One row tile's cycles: its load DMAs, its vector instructions, its
+/// store DMAs.
+struct RowStep {
+  double load = 0, compute = 0, store = 0;
+};
+
+/// A DMA moving `runs` contiguous DRAM runs of `runBytes` each (each run
+/// rounded up to the burst), as the simulator charges it.
+double dmaRuns(const npu::NPUTargetDescription &d, int64_t runs,
+               int64_t runBytes) {
+  return d.dmaSetupCycles +
+         double(runs * ceilDiv(runBytes, d.dmaBurstBytes) * d.dmaBurstBytes) /
+             d.offChipBytesPerCycle();
+}
+
+/// Issue cycles of one vector instruction over `elems` elements whose
+/// operands move `bytes` through SPAD: its groups (special functions:
+/// special_cycles each), at least the scratchpad banks' time.
+double vecIssue(const npu::NPUTargetDescription &d, int64_t elems,
+                int64_t bytes, bool special) {
+  const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad);
+  double groups = double(ceilDiv(elems, d.vectorLanes)) *
+                  (special ? d.vectorSpecialCycles : 1);
+  double bank = std::ceil(double(bytes) /
+                          double(spad->banks * spad->bankBytesPerCycle));
+  return std::max(groups, bank);
+}
+
+/// `outer` x ceil(rows / tr) row tiles, pipelined through double buffers:
+/// fill (`setup`: loads before the loop, the first tile's load and the
+/// DRAM latency), one period per further tile, drain (the last tile's
+/// compute and store, DRAM latency and `tail`). A buffer's round trip
+/// (load, latency, compute, `tail`) spans two tiles.
+double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
+                    int64_t rows, int64_t tr,
+                    llvm::function_ref<RowStep(int64_t)> step, double setup,
+                    double tail) {
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  tr = std::min(tr, rows);
+  int64_t full = rows / tr, rem = rows % tr;
+  RowStep f = step(tr), l = rem ? step(rem) : f;
+  double steps = double(outer) * double(full + (rem ? 1 : 0));
+  auto total = [&](double RowStep::*m) {
+    return double(outer) * (double(full) * f.*m + (rem ? l.*m : 0.0));
+  };
+  double load = total(&RowStep::load), compute = total(&RowStep::compute),
+         store = total(&RowStep::store);
+  double fill = setup + f.load + dram->latencyCycles;
+  double drain = l.compute + l.store + dram->latencyCycles + tail;
+  if (steps <= 1)
+    return fill + drain;
+  double pl = (load + store) / steps, pc = compute / steps;
+  double period =
+      std::max({pl, pc, (pl + pc + dram->latencyCycles + tail) / 2});
+  return fill + (steps - 1) * period + drain;
+}
+
+/// What lowerRowwise needs of a layer_norm / rms_norm / reduce: f32, one
+/// axis, the last one.
+struct RowwisePlan {
+  int64_t rank = 0, rows = 0, cols = 0;
+  bool layerNorm = false, reduce = false, mean = false;
+  int64_t paramRows = 0; // scale and bias rows loaded once
+  int64_t scalars = 0;   // 1/cols, epsilon
+};
+
+std::optional<RowwisePlan> rowwisePlanOf(Operation *op) {
+  auto layerNorm = dyn_cast<LayerNormOp>(op);
+  auto rmsNorm = dyn_cast<RmsNormOp>(op);
+  auto reduce = dyn_cast<ReduceOp>(op);
+  if (!layerNorm && !rmsNorm && !reduce)
+    return std::nullopt;
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!t || !t.hasStaticShape() || t.getRank() < 2 ||
+      !t.getElementType().isF32())
+    return std::nullopt;
+  int64_t r = t.getRank();
+  int64_t axis = layerNorm ? layerNorm.getAxis()
+                 : rmsNorm ? rmsNorm.getAxis()
+                 : reduce.getAxes().size() == 1 ? reduce.getAxes()[0]
+                                                : -r - 1;
+  if (axis < 0)
+    axis += r;
+  if (axis != r - 1)
+    return std::nullopt;
+  RowwisePlan p;
+  p.rank = r;
+  p.cols = t.getDimSize(r - 1);
+  p.rows = p.cols ? t.getNumElements() / p.cols : 0;
+  if (p.rows == 0 || p.cols == 0)
+    return std::nullopt;
+  p.layerNorm = bool(layerNorm);
+  p.reduce = bool(reduce);
+  p.mean = reduce && reduce.getKind() == ReduceKind::mean;
+  p.paramRows = layerNorm ? (layerNorm.getScale() ? 1 : 0) +
+                                (layerNorm.getBias() ? 1 : 0)
+                : rmsNorm ? (rmsNorm.getScale() ? 1 : 0)
+                          : 0;
+  p.scalars = reduce ? (p.mean ? 1 : 0) : 2;
+  return p;
+}
+
+/// The instructions lowerRowwise emits per tile of `r` rows, in order (each
+/// reads the previous one's result, so each waits for its completion).
+double rowwiseCompute(const npu::NPUTargetDescription &d,
+                      const RowwisePlan &p, int64_t r) {
+  int64_t rc = r * p.cols;
+  // {elements, SPAD bytes of all operands, special}
+  SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
+  auto reduceRows = [&] { ins.push_back({rc, 4 * rc + 4 * r, false}); };
+  auto perRow = [&](bool special) {
+    ins.push_back({r, (special ? 8 : 12) * r, special});
+  };
+  auto perElem = [&] { ins.push_back({rc, 12 * rc, false}); };
+  if (p.reduce) {
+    reduceRows();
+    if (p.mean)
+      perRow(false);
+  } else {
+    if (p.layerNorm) {
+      reduceRows(); // sum
+      perRow(false); // * 1/cols
+      perElem();     // x - mean
+    }
+    perElem();     // x * x
+    reduceRows();  // sum
+    perRow(false); // * 1/cols
+    perRow(false); // + eps
+    perRow(true);  // rsqrt
+    perElem();     // x * r
+    for (int64_t i = 0; i < p.paramRows; ++i)
+      perElem(); // * scale, + bias
+  }
+  double cycles = 0;
+  for (auto [elems, bytes, special] : ins)
+    cycles += vecIssue(d, elems, bytes, special);
+  return cycles + double(ins.size() - 1) * d.vectorLatencyCycles;
+}
+
+/// SPAD bytes of lowerRowwise's buffers for row tile `tr`.
+int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
+  int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
+  return 4 * (2 * tiles * tr * p.cols + 2 * tr +
+              p.paramRows * p.cols + p.scalars);
+}
+
+double estimateRowwise(const npu::NPUTargetDescription &d,
+                       const RowwisePlan &p, int64_t tr) {
+  double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * 4) +
+                 (p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0);
+  return pipelineRows(
+      d, 1, p.rows, tr,
+      [&](int64_t r) {
+        RowStep s;
+        s.load = dmaRuns(d, 1, r * p.cols * 4);
+        s.compute = rowwiseCompute(d, p, r);
+        s.store = dmaRuns(d, 1, r * (p.reduce ? 1 : p.cols) * 4);
+        return s;
+      },
+      setup, d.vectorLatencyCycles);
+}
+
+/// What copyThroughSpad does for a transpose: the result [outer..., R, C]
+/// in row tiles of the last two dims; the input read through permuted
+/// strides.
+struct CopyPlan {
+  int64_t rank = 0, outer = 1, rows = 0, cols = 0, eb = 4;
+  int64_t colStride = 1, rowStride = 0; // of the source, in elements
+};
+
+std::optional<CopyPlan> copyPlanOf(Operation *op) {
+  auto t = dyn_cast<TransposeOp>(op);
+  if (!t)
+    return std::nullopt;
+  auto res = dyn_cast<RankedTensorType>(t.getType());
+  auto in = dyn_cast<RankedTensorType>(t.getInput().getType());
+  if (!res || !in || !res.hasStaticShape() || !in.hasStaticShape() ||
+      res.getRank() < 2 || res.getNumElements() == 0)
+    return std::nullopt;
+  unsigned bits = res.getElementType().getIntOrFloatBitWidth();
+  CopyPlan p;
+  p.rank = res.getRank();
+  p.eb = std::max<int64_t>(1, bits / 8);
+  for (int64_t d = 0; d + 2 < p.rank; ++d)
+    p.outer *= res.getDimSize(d);
+  p.rows = res.getDimSize(p.rank - 2);
+  p.cols = res.getDimSize(p.rank - 1);
+  SmallVector<int64_t> rowMajor(in.getRank(), 1);
+  for (int64_t d = in.getRank() - 2; d >= 0; --d)
+    rowMajor[d] = rowMajor[d + 1] * in.getDimSize(d + 1);
+  ArrayRef<int64_t> perm = t.getPerm();
+  p.colStride = rowMajor[perm[p.rank - 1]];
+  p.rowStride = rowMajor[perm[p.rank - 2]];
+  return p;
+}
+
+double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
+                    int64_t tr) {
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  return pipelineRows(
+      d, p.outer, p.rows, tr,
+      [&](int64_t r) {
+        RowStep s;
+        // The DRAM side's contiguous runs (docs/npu.md "DMA"): an element
+        // stride other than 1 makes every element a run.
+        if (p.colStride != 1)
+          s.load = dmaRuns(d, r * p.cols, p.eb);
+        else if (r == 1 || p.rowStride == p.cols)
+          s.load = dmaRuns(d, 1, r * p.cols * p.eb);
+        else
+          s.load = dmaRuns(d, r, p.cols * p.eb);
+        s.store = dmaRuns(d, 1, r * p.cols * p.eb);
+        return s;
+      },
+      0.0, dram->latencyCycles);
+}
+} // namespace
 
 NPUCostModel::NPUCostModel(npu::NPUTargetDescription description)
     : desc(std::move(description)), name("npu:" + desc.name) {}
@@ -307,8 +697,47 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   return rows > 0 && cols > 0;
 }
 
+/// A row-tile schedule: level 1 (and 2) hold `tr` at loop `rank - 2`.
+static ScheduleAttr rowTileSchedule(MLIRContext *ctx, int64_t rank,
+                                    int64_t tr) {
+  SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(rank, 0));
+  tiles[1][rank - 2] = tr;
+  tiles[2][rank - 2] = tr;
+  return ScheduleAttr::get(ctx, tiles, {}, {}, std::nullopt);
+}
+
+/// The row tile a schedule gives (all the rows without one).
+static int64_t rowTileOf(ScheduleAttr s, int64_t rank, int64_t rows) {
+  if (s && s.getNumLevels() >= 2 && s.getLevel(1)[rank - 2] > 0)
+    return std::min(rows, s.getLevel(1)[rank - 2]);
+  return rows;
+}
+
 SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
   SmallVector<ScheduleAttr> out;
+  // Row tiles 1, 2, 4, ... (and all the rows) whose buffers fit SPAD.
+  int64_t spadBytes =
+      int64_t(desc.memory(npu::MemoryKind::Scratchpad)->sizeBytes);
+  auto rowTiles = [&](int64_t rank, int64_t rows,
+                      llvm::function_ref<int64_t(int64_t)> bytes) {
+    for (int64_t tr = 1;; tr *= 2) {
+      int64_t t = std::min(tr, rows);
+      if (bytes(t) <= spadBytes)
+        out.push_back(rowTileSchedule(op->getContext(), rank, t));
+      if (t == rows)
+        break;
+    }
+  };
+  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
+    rowTiles(p->rank, p->rows,
+             [&](int64_t t) { return rowwiseSpadBytes(*p, t); });
+    return out;
+  }
+  if (std::optional<CopyPlan> p = copyPlanOf(op)) {
+    rowTiles(p->rank, p->rows,
+             [&](int64_t t) { return 2 * t * p->cols * p->eb; });
+    return out;
+  }
   int64_t rows, cols;
   unsigned eb, full;
   if ((isElementwise(op) || isa<SoftmaxOp>(op)) &&
@@ -329,6 +758,25 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
       if (t == rows)
         break;
     }
+    return out;
+  }
+  if (auto at = dyn_cast<AttentionOp>(op)) {
+    std::optional<AttentionShape> sh = attentionShape(at);
+    if (!sh)
+      return out;
+    for (int64_t tq : attentionTiles(sh->sq, desc.matrixRows))
+      for (int64_t tk : attentionTiles(sh->sk, desc.matrixCols)) {
+        bool fits;
+        double bytes;
+        estimateAttention(desc, *sh, tq, tk, fits, bytes);
+        if (!fits)
+          continue;
+        // Loops [batch, heads, queries, keys, value dim].
+        SmallVector<SmallVector<int64_t>> tiles = {{0, 0, 0, 0, 0},
+                                                   {1, 1, tq, tk, 0}};
+        out.push_back(ScheduleAttr::get(op->getContext(), tiles, {}, {},
+                                        std::nullopt));
+      }
     return out;
   }
   auto mm = dyn_cast<MatmulOp>(op);
@@ -385,6 +833,28 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
 
 CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const {
   CostEstimate e;
+  auto finish = [&](double cycles, double flops, double dramBytes) {
+    e.seconds = cycles / (desc.frequencyGHz * 1e9);
+    e.flops = flops;
+    e.bytesByLevel.push_back({"DRAM", dramBytes});
+    return e;
+  };
+  uint64_t spadBytes = desc.memory(npu::MemoryKind::Scratchpad)->sizeBytes;
+  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
+    int64_t tr = rowTileOf(schedule, p->rank, p->rows);
+    e.fits = uint64_t(rowwiseSpadBytes(*p, tr)) <= spadBytes;
+    e.why = e.fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
+    double elems = double(p->rows) * p->cols;
+    return finish(e.fits ? estimateRowwise(desc, *p, tr) : 0, elems,
+                  4 * (elems + (p->reduce ? p->rows : elems)));
+  }
+  if (std::optional<CopyPlan> p = copyPlanOf(op)) {
+    int64_t tr = rowTileOf(schedule, p->rank, p->rows);
+    e.fits = uint64_t(2 * tr * p->cols * p->eb) <= spadBytes;
+    e.why = e.fits ? "DMA through SPAD, row tiles" : "row tiles do not fit SPAD";
+    double bytes = double(p->outer) * p->rows * p->cols * p->eb;
+    return finish(e.fits ? estimateCopy(desc, *p, tr) : 0, 0, 2 * bytes);
+  }
   int64_t rows, cols;
   unsigned eb, full;
   if ((isElementwise(op) || isa<SoftmaxOp>(op)) &&
@@ -404,12 +874,38 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
     e.bytesByLevel.push_back({"DRAM", double(rows) * cols * eb * (full + 1)});
     return e;
   }
+  if (auto at = dyn_cast<AttentionOp>(op)) {
+    std::optional<AttentionShape> sh = attentionShape(at);
+    if (!sh || !schedule || schedule.getNumLevels() < 2 ||
+        schedule.getLevel(1).size() != 5) {
+      e.fits = false;
+      e.why = "attention on the NPU: f32 [batch, heads, seq, dim] operands "
+              "and a schedule tiling [batch, heads, queries, keys, value dim]";
+      return e;
+    }
+    auto tile = [](int64_t t, int64_t x) { return t <= 0 ? x : std::min(t, x); };
+    int64_t tq = tile(schedule.getLevel(1)[2], sh->sq),
+            tk = tile(schedule.getLevel(1)[3], sh->sk);
+    bool fits;
+    double bytes = 0;
+    double cycles = estimateAttention(desc, *sh, tq, tk, fits, bytes);
+    e.fits = fits;
+    e.why = fits ? llvm::formatv("flash attention, {0} queries x {1} keys "
+                                 "per tile",
+                                 tq, tk)
+                       .str()
+                 : "attention tiles do not fit SPAD/ACC";
+    e.seconds = cycles / (desc.frequencyGHz * 1e9);
+    e.flops = 2.0 * sh->b * sh->hq * sh->sq * sh->sk * (sh->d + sh->dv);
+    e.bytesByLevel.push_back({"DRAM", bytes});
+    return e;
+  }
   auto mm = dyn_cast<MatmulOp>(op);
   std::optional<NPUMatmulPlan> p = mm ? planOf(mm, schedule) : std::nullopt;
   if (!p || p->tm == 0) {
     e.fits = false;
-    e.why = "the NPU cost model estimates kiln.matmul, elementwise ops and softmax "
-            "only";
+    e.why = "the NPU cost model estimates kiln.matmul, elementwise ops, "
+            "softmax, layer_norm, rms_norm, reduce and transpose only";
     return e;
   }
   NPUMatmulCost c = estimateNPUMatmul(desc, *p);

@@ -11,7 +11,7 @@
 // RUN: kiln-run %s --target=npu:edge --function=slice --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=concat --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:cloud --function=concat --random-inputs --compare-to=ref 2>&1 | FileCheck %s
-// Several row tiles (the last one partial); the 24x40 part (7 tokens) in
+// Several row tiles (the last one partial); the 24x40 part (13 tokens) in
 // odd-part-norms-e2e.mlir.
 // RUN: kiln-run %s --target=npu:edge --function=transpose_tiled --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=slice_1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s

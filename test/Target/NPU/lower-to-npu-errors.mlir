@@ -18,10 +18,11 @@ func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x3xf32
 
 // -----
 
-func.func @rope(%x: tensor<1x4xf32>, %c: tensor<1x2xf32>, %s: tensor<1x2xf32>) -> tensor<1x4xf32> {
-  // expected-error @+1 {{cannot run on the NPU yet: no NPU lowering for 'kiln.rope'}}
-  %y = kiln.rope %x, %c, %s : (tensor<1x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
-  return %y : tensor<1x4xf32>
+// Tables per batch, broadcast over the heads: not a trailing block of rows.
+func.func @rope(%x: tensor<2x3x4x8xf32>, %c: tensor<2x1x4x4xf32>, %s: tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32> {
+  // expected-error @+1 {{cannot run on the NPU yet: cos/sin 'tensor<2x1x4x4xf32>' broadcast to the rows of 'tensor<2x3x4x8xf32>' in a pattern the lowering does not tile}}
+  %y = kiln.rope %x, %c, %s : (tensor<2x3x4x8xf32>, tensor<2x1x4x4xf32>, tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32>
+  return %y : tensor<2x3x4x8xf32>
 }
 
 // -----

@@ -1,5 +1,5 @@
 // layer_norm, reduce and transpose on the 24x40 part with its non-power-of-two SRAM
-// and 7 tokens (f32, rtol 1e-4): several row tiles, the last one partial.
+// and 13 tokens (f32, rtol 1e-4): several row tiles, the last one partial.
 // kiln-run compiles the whole module, so this file holds one op per
 // function and few functions (each nest's shared buffers need tokens).
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=layer_norm --random-inputs --compare-to=ref 2>&1 | FileCheck %s

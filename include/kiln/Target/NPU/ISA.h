@@ -36,8 +36,9 @@ enum class Space : uint8_t {
   Imm = 3,
 };
 
-/// Element types. Bool is one byte holding 0 or 1. I64 exists only for data
-/// movement (DMA, gather indices); no unit computes on it.
+/// Element types. Bool is one byte holding 0 or 1. I64 is for data movement
+/// (DMA, gather indices) and, where a description lists it for the vector
+/// unit, for conversions (vunary.copy); no unit computes on it.
 enum class ElemType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I8 = 3, I32 = 4, Bool = 5, I64 = 6 };
 
 /// Bytes per element of `type`.

@@ -147,6 +147,14 @@ LogicalResult Emitter::op(Operation *o) {
         }
         return success();
       })
+      .Case([&](scf::IfOp i) -> LogicalResult {
+        FailureOr<int64_t> cond = getInt(i, i.getCondition());
+        if (failed(cond))
+          return failure();
+        if (*cond)
+          return block(*i.thenBlock());
+        return i.elseBlock() ? block(*i.elseBlock()) : success();
+      })
       .Case<scf::YieldOp, func::ReturnOp, memref::DeallocOp>(
           [](Operation *) { return success(); })
       .Case([&](arith::ConstantOp c) -> LogicalResult {

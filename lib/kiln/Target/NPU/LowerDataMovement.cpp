@@ -24,14 +24,23 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
            << "cannot run on the NPU yet: moving a rank-0 tensor";
   int64_t C = st.getDimSize(rank - 1);
   int64_t R = rank >= 2 ? st.getDimSize(rank - 2) : 1;
-  // A double-buffered tile in a quarter of SPAD (the in and out DMAs of
-  // neighbouring tiles overlap).
-  int64_t budget = int64_t(target.getSpadBytes()) / 4;
-  if (C * eb > budget)
-    return op->emitOpError() << "cannot run on the NPU yet: a row of " << C
-                             << " elements does not fit a SPAD tile of "
-                             << budget << " bytes";
-  int64_t tr = std::clamp<int64_t>(budget / (C * eb), 1, R);
+  // Row tiles of the second-to-last dim: the schedule's (the NPU cost
+  // model's, for a transpose), or without one a double-buffered tile in a
+  // quarter of SPAD (the in and out DMAs of neighbouring tiles overlap).
+  int64_t tr;
+  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+      schedule && schedule.getNumLevels() >= 2 && rank >= 2 &&
+      schedule.getNumLoops() == size_t(rank) &&
+      schedule.getLevel(1)[rank - 2] > 0) {
+    tr = std::min(R, schedule.getLevel(1)[rank - 2]);
+  } else {
+    int64_t budget = int64_t(target.getSpadBytes()) / 4;
+    if (C * eb > budget)
+      return op->emitOpError() << "cannot run on the NPU yet: a row of " << C
+                               << " elements does not fit a SPAD tile of "
+                               << budget << " bytes";
+    tr = std::clamp<int64_t>(budget / (C * eb), 1, R);
+  }
   bool inLoop = false;
   SmallVector<OpFoldResult> offsets, sizes;
   for (int64_t d = 0; d + 2 < rank; ++d) {

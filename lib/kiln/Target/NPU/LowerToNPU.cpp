@@ -290,8 +290,10 @@ LogicalResult Lowering::run() {
     if (isa<WhereOp>(op))
       fn = "select";
     auto gather = dyn_cast<GatherOp>(op);
+    auto rope = dyn_cast<RopeOp>(op);
+    auto attention = dyn_cast<AttentionOp>(op);
     if (!matmul && !softmax && fn.empty() && !movesData && !rowwise &&
-        !gather) {
+        !gather && !rope && !attention) {
       newFunc.erase();
       return op->emitOpError()
              << "cannot run on the NPU yet: no NPU lowering for '"
@@ -353,6 +355,8 @@ LogicalResult Lowering::run() {
                : movesData ? lowerDataMovement(op, out)
                : rowwise   ? lowerRowwise(op, out)
                : gather    ? lowerGather(gather, out)
+               : attention ? lowerAttention(attention, out)
+               : rope      ? lowerRope(rope, out)
                            : lowerElementwise(op, fn, out))) {
       newFunc.erase();
       return failure();

@@ -40,13 +40,22 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   int64_t rows = inT.getNumElements() / std::max<int64_t>(cols, 1);
   if (cols == 0 || rows == 0)
     return op->emitOpError() << "cannot run on the NPU yet: empty rows";
-  // Row tiles: x and y double-buffered in half of SPAD.
-  int64_t budget = int64_t(target.getSpadBytes()) / 8;
-  if (cols * 4 > budget)
-    return op->emitOpError() << "cannot run on the NPU yet: a row of " << cols
-                             << " elements does not fit a SPAD tile of "
-                             << budget << " bytes";
-  int64_t tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+  // Row tiles: the schedule's (the NPU cost model's: level 1 at the
+  // second-to-last loop), or without one x and y double-buffered in half
+  // of SPAD.
+  int64_t tr;
+  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+      schedule && schedule.getNumLevels() >= 2 && r >= 2 &&
+      schedule.getLevel(1)[r - 2] > 0) {
+    tr = std::min(rows, schedule.getLevel(1)[r - 2]);
+  } else {
+    int64_t budget = int64_t(target.getSpadBytes()) / 8;
+    if (cols * 4 > budget)
+      return op->emitOpError() << "cannot run on the NPU yet: a row of "
+                               << cols << " elements does not fit a SPAD tile of "
+                               << budget << " bytes";
+    tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+  }
 
   auto region = openNest(op);
   Value in2 = as2D(loc, memOf.lookup(input), rows, cols);
@@ -202,7 +211,13 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
     // where's condition: bytes of 0/1 the vector unit selects on.
     if (i == 0 && isa<WhereOp>(op) && te.isInteger(1))
       continue;
-    if (!te.isF32() && !te.isF16() && !te.isBF16())
+    // A cast from an integer type to a float: the vector unit's copy
+    // converts (round to nearest even), if its description lists the
+    // integer type (e.g. "i64" for an attention mask).
+    bool intCastSource = i == 0 && isa<CastOp>(op) &&
+                         (te.isInteger(8) || te.isInteger(32) ||
+                          te.isInteger(64));
+    if (!intCastSource && !te.isF32() && !te.isF16() && !te.isBF16())
       return op->emitOpError()
              << "cannot run on the NPU yet: elementwise ops are lowered for "
                 "f32, f16 and bf16, not "
@@ -238,11 +253,16 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
     rowBroadcast.push_back(true);
   }
   // Without a schedule (ops the cost model does not tile, e.g. cast):
-  // every double-buffered f32-sized tile in an equal share of SPAD.
+  // every double-buffered tile, at least f32-sized (an i64 source of a
+  // cast takes 8 bytes), in SPAD.
+  int64_t rowBytes = 0;
+  for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
+                                   TypeRange(op->getResultTypes())))
+    rowBytes += std::max<int64_t>(
+        4, cast<RankedTensorType>(t).getElementTypeBitWidth() / 8);
   int64_t tr = std::clamp<int64_t>(
       int64_t(target.getSpadBytes()) /
-          (2 * int64_t(op->getNumOperands() + 1) * std::max<int64_t>(cols, 1) *
-           4),
+          (2 * rowBytes * std::max<int64_t>(cols, 1)),
       1, std::max<int64_t>(rows, 1));
   if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
       schedule && schedule.getNumLevels() >= 2 && r >= 2 &&

@@ -102,6 +102,20 @@ private:
   LogicalResult lowerGather(GatherOp op, Value out);
   /// layer_norm, rms_norm and reduce over the last axis, per row tile.
   LogicalResult lowerRowwise(Operation *op, Value out);
+  /// kiln.rope on the vector unit, per row tile (LowerRope.cpp).
+  LogicalResult lowerRope(RopeOp op, Value out);
+  /// kiln.attention, flash style (LowerAttention.cpp).
+  LogicalResult lowerAttention(AttentionOp op, Value out);
+  Value attentionParamsInDram(Location loc, double scale, int64_t bandRows,
+                              int64_t bandCols, int64_t bandDiag);
+  /// `base` seen at element `offset` with explicit sizes and strides.
+  Value strided(Location loc, Value base, OpFoldResult offset,
+                ArrayRef<OpFoldResult> sizes, ArrayRef<int64_t> strides);
+  /// C (+)= A x B cut into array tiles (k outer, first k tile overwrites).
+  void arrayMatmul(Location loc, Value a, int64_t aStride, Value bT,
+                   int64_t bStride, bool bTransposed, Value c,
+                   int64_t cStride, OpFoldResult m, OpFoldResult k,
+                   OpFoldResult n);
   /// A DRAM constant holding `vals` (the vector unit has no immediates:
   /// scalars are loaded by DMA), its get_global emitted at the builder.
   Value scalarsInDram(Location loc, ArrayRef<double> vals, Type e);

@@ -255,8 +255,9 @@ bool kiln::npu::parseNPUTargetDescription(const std::string &text,
     const json::Value &e = vdt->elements[i];
     ElemType t;
     std::string key = "dtypes[" + std::to_string(i) + "]";
-    if (e.kind != json::Value::String || !elemTypeFromName(e.text, t) || t == ElemType::I64)
-      return v.fail(key, "must be one of f32, f16, bf16, i8, i32, bool", Fields::got(e));
+    // i64 is a conversion type of the vector unit (vunary.copy only).
+    if (e.kind != json::Value::String || !elemTypeFromName(e.text, t))
+      return v.fail(key, "must be one of f32, f16, bf16, i8, i32, i64, bool", Fields::got(e));
     if (d.vectorSupports(t))
       return v.fail(key, "is listed twice", Fields::got(e));
     d.vectorDTypes.push_back(t);

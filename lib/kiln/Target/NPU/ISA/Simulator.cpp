@@ -161,23 +161,43 @@ void storeFloat(uint8_t *p, ElemType t, float v) {
   }
 }
 
+/// `v` rounded to nearest even to `bits` significant bits, as a double
+/// (exact: bits <= 53), so that converting it to a float type of that
+/// precision is exact. Going through double(v) would round twice for
+/// |v| > 2^53.
+double roundToBits(int64_t v, unsigned bits) {
+  uint64_t m = v < 0 ? 0 - uint64_t(v) : uint64_t(v);
+  unsigned width = 0;
+  for (uint64_t x = m; x; x >>= 1)
+    ++width;
+  if (width <= bits)
+    return double(v);
+  unsigned drop = width - bits;
+  uint64_t kept = m >> drop, rest = m & ((uint64_t(1) << drop) - 1),
+           halfway = uint64_t(1) << (drop - 1);
+  if (rest > halfway || (rest == halfway && (kept & 1)))
+    ++kept;
+  double r = std::ldexp(double(kept), int(drop));
+  return v < 0 ? -r : r;
+}
+
 /// Integer -> any type: integers wrap (keep the low bits), floats round to
 /// nearest even from the exact value.
 void storeInt(uint8_t *p, ElemType t, int64_t v) {
   switch (t) {
   case ElemType::F32: {
-    float f = float(double(v));
+    float f = float(v); // int64 -> float rounds once, to nearest even
     std::memcpy(p, &f, 4);
     return;
   }
   case ElemType::F16: {
-    uint16_t b = doubleToHalfBits(double(v));
+    uint16_t b = doubleToHalfBits(roundToBits(v, 11));
     p[0] = uint8_t(b);
     p[1] = uint8_t(b >> 8);
     return;
   }
   case ElemType::BF16: {
-    uint16_t b = doubleToBFloat16Bits(double(v));
+    uint16_t b = doubleToBFloat16Bits(roundToBits(v, 8));
     p[0] = uint8_t(b);
     p[1] = uint8_t(b >> 8);
     return;
@@ -483,6 +503,11 @@ bool checkInstruction(const Program &program, const NPUTargetDescription &t, Que
     if (!t.vectorSupports(op.type))
       return fail(std::string("the vector unit of '") + t.name + "' does not take " +
                   elemTypeName(op.type) + " (operand " + std::to_string(o) + ")");
+    // The integer datapath is 32 bits wide: i64 is converted, not computed.
+    if (op.type == ElemType::I64 &&
+        !(inst.opcode == Opcode::VecUnary && UnaryFn(inst.fn) == UnaryFn::Copy))
+      return fail("operand " + std::to_string(o) + " (" + operandRole(inst, o) +
+                  "): i64 is a conversion type of the vector unit: only vunary.copy takes it");
   }
   bool fp = floatDomain(inst);
   if (inst.opcode == Opcode::VecUnary && !fp) {
@@ -773,6 +798,10 @@ void Machine::execVector(const Instruction &inst) {
         for (uint64_t k = 0; k < K; ++k) {
           if (fp)
             storeFloat(at(dst, i, j, k), dst.type, unaryFloat(fn, readF(src, i, j, k)));
+          else if (fn == UnaryFn::Copy && src.space != Space::Imm)
+            // The conversion takes the exact source value (an i64 is not
+            // first wrapped to the 32-bit domain).
+            storeInt(at(dst, i, j, k), dst.type, loadInt(at(src, i, j, k), src.type));
           else
             storeInt(at(dst, i, j, k), dst.type, unaryInt(fn, readI(src, i, j, k)));
         }
