@@ -38,6 +38,11 @@ struct NPUMatmulPlan {
   int64_t tm = 0, tn = 0, tk = 0, sm = 0, sn = 0, sk = 0;
   bool mOuter = true;
   npu::ElemType in = npu::ElemType::F32, out = npu::ElemType::F32;
+  /// Elementwise consumers fused into the accumulator drain (as
+  /// kiln-npu-lower-to-npu fuses them): an output tile in SPAD, and per
+  /// other operand a full tile or one broadcast row.
+  bool epilogue = false;
+  int64_t epilogueFull = 0, epilogueRows = 0;
 };
 struct NPUMatmulCost {
   double cycles = 0, computeCycles = 0, loadCycles = 0, storeCycles = 0;

@@ -81,7 +81,11 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
   // Buffers: double-buffered when their loop has more than one trip
   // (conservatively: always two copies).
   c.spadBytes = 2 * uint64_t(p.tm * p.tk + p.tk * p.tn) * eb +
-                (p.out == npu::ElemType::F32 ? 0 : 2 * uint64_t(p.tm * p.tn) * ob);
+                (p.out == npu::ElemType::F32 && !p.epilogue
+                     ? 0
+                     : 2 * uint64_t(p.tm * p.tn) * ob) +
+                uint64_t(p.epilogueFull * p.tm * p.tn + p.epilogueRows * p.tn) *
+                    ob;
   c.accBytes = 2 * uint64_t(ceilDiv(p.tn, p.sn) * p.sn * p.tm) * 4;
   if (c.spadBytes > spad->sizeBytes || c.accBytes > acc->sizeBytes) {
     c.fits = false;
@@ -152,6 +156,13 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
         store += dmaCycles(tm, std::min(p.sn, tn - j), p.n, ob);
     }
   c.storeBytes = double(p.batch) * p.m * p.n * ob;
+  // The epilogue's full-shape operands: one tile per output tile.
+  for (int64_t mi = 0; mi < mT && p.epilogueFull; ++mi)
+    for (int64_t ni = 0; ni < nT; ++ni)
+      load += p.epilogueFull * dmaCycles(std::min(p.tm, p.m - mi * p.tm),
+                                         std::min(p.tn, p.n - ni * p.tn), p.n,
+                                         ob);
+  c.loadBytes += double(p.batch) * p.epilogueFull * p.m * p.n * ob;
   load *= p.batch;
   compute *= p.batch;
   store *= p.batch;
@@ -184,48 +195,6 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
                         "{3} array tiles",
                         compute, load, store, instr);
   return c;
-}
-
-/// Elementwise ops on the vector unit, as kiln-npu-lower-to-npu lowers
-/// them: rows x cols (cols = last dim) in row tiles of `tr`; per tile one
-/// DMA per full-shape operand, one vector instruction, one DMA out.
-static double estimateElementwise(const npu::NPUTargetDescription &d,
-                                  int64_t rows, int64_t cols, int64_t tr,
-                                  unsigned eb, unsigned fullOperands,
-                                  double groupCycles, bool &fits) {
-  const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad),
-                         *dram = d.memory(npu::MemoryKind::DRAM);
-  fits = spad && dram &&
-         2.0 * (fullOperands + 1) * tr * cols * eb + 2.0 * cols * eb <=
-             double(spad->sizeBytes);
-  if (!fits)
-    return 0;
-  double bpc = d.offChipBytesPerCycle();
-  auto dma = [&](int64_t r) {
-    int64_t bytes = r * cols * eb;
-    return d.dmaSetupCycles +
-           double(ceilDiv(bytes, d.dmaBurstBytes) * d.dmaBurstBytes) / bpc;
-  };
-  auto vec = [&](int64_t r) {
-    return double(ceilDiv(r * cols, d.vectorLanes)) * groupCycles;
-  };
-  int64_t steps = ceilDiv(rows, tr);
-  double load = 0, compute = 0, store = 0;
-  for (int64_t i = 0; i < steps; ++i) {
-    int64_t r = std::min(tr, rows - i * tr);
-    load += fullOperands * dma(r);
-    compute += vec(r);
-    store += dma(r);
-  }
-  double fill = fullOperands * dma(std::min(tr, rows)) + dram->latencyCycles;
-  double drain = dma(std::min(tr, rows)) + dram->latencyCycles +
-                 d.vectorLatencyCycles;
-  if (steps <= 1)
-    return fill + compute + drain;
-  double pl = (load + store) / steps, pc = compute / steps;
-  double period = std::max(
-      {pl, pc, (pl + pc + dram->latencyCycles + d.vectorLatencyCycles) / 2});
-  return fill + (steps - 1) * period + drain;
 }
 
 /// kiln.attention as kiln-npu-lower-to-npu lowers it (LowerAttention.cpp):
@@ -397,18 +366,6 @@ static bool isElementwise(Operation *op) {
              ReluOp, SigmoidOp, SiluOp, GeluOp, AddOp, SubOp, MulOp, DivOp,
              MaxOp, MinOp, PowOp>(op);
 }
-/// Vector cycles per group of `lanes` elements: one pass (special
-/// functions cost special_cycles); softmax makes five passes (max, sub,
-/// exp, sum, div).
-static double groupCyclesOf(Operation *op,
-                            const npu::NPUTargetDescription &d) {
-  if (isa<SoftmaxOp>(op))
-    return 3.0 + 2.0 * d.vectorSpecialCycles;
-  return isa<ExpOp, LogOp, TanhOp, ErfOp, RsqrtOp, SigmoidOp, SiluOp, GeluOp,
-             DivOp, PowOp>(op)
-             ? d.vectorSpecialCycles
-             : 1.0;
-}
 
 //===----------------------------------------------------------------------===//
 // Row-tile nests of layer_norm, rms_norm, reduce (lowerRowwise) and of the
@@ -458,20 +415,22 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
   tr = std::min(tr, rows);
   int64_t full = rows / tr, rem = rows % tr;
   RowStep f = step(tr), l = rem ? step(rem) : f;
-  double steps = double(outer) * double(full + (rem ? 1 : 0));
-  auto total = [&](double RowStep::*m) {
-    return double(outer) * (double(full) * f.*m + (rem ? l.*m : 0.0));
-  };
-  double load = total(&RowStep::load), compute = total(&RowStep::compute),
-         store = total(&RowStep::store);
   double fill = setup + f.load + dram->latencyCycles;
   double drain = l.compute + l.store + dram->latencyCycles + tail;
-  if (steps <= 1)
-    return fill + drain;
-  double pl = (load + store) / steps, pc = compute / steps;
-  double period =
-      std::max({pl, pc, (pl + pc + dram->latencyCycles + tail) / 2});
-  return fill + (steps - 1) * period + drain;
+  // The time between two tiles' starts. The load and store DMAs share the
+  // off-chip bus, but the simulator's bank model lets the engine that
+  // starts second take at least half of it while the first keeps its rate:
+  // two equal transfers take 3/4 of their sum, not all of it.
+  auto period = [&](const RowStep &s) {
+    double pl = std::max({s.load, s.store, 0.75 * (s.load + s.store)});
+    return std::max(
+        {pl, s.compute, (pl + s.compute + dram->latencyCycles + tail) / 2});
+  };
+  // Every tile but the last is one period (a partial tile ends each of the
+  // `outer` row loops); the last one is the drain.
+  double fullBefore = double(outer) * double(full) - (rem ? 0 : 1),
+         partialBefore = rem ? double(outer - 1) : 0;
+  return fill + fullBefore * period(f) + partialBefore * period(l) + drain;
 }
 
 /// What lowerRowwise needs of a layer_norm / rms_norm / reduce: f32, one
@@ -635,6 +594,48 @@ double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
 }
 } // namespace
 
+/// Elementwise ops and softmax on the vector unit, as kiln-npu-lower-to-npu
+/// lowers them: rows x cols (cols = last dim) in row tiles of `tr`; per
+/// tile one DMA per full-shape operand, the vector instructions (one; for
+/// softmax five: max, sub, exp, sum, div, each waiting for the one before),
+/// one DMA out; row-broadcast operands are loaded once, before the loop.
+static double estimateElementwise(const npu::NPUTargetDescription &d,
+                                  int64_t rows, int64_t cols, int64_t tr,
+                                  unsigned eb, unsigned fullOperands,
+                                  Operation *op, bool &fits) {
+  const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad);
+  fits = 2.0 * (fullOperands + 1) * tr * cols * eb + 2.0 * cols * eb <=
+         double(spad->sizeBytes);
+  if (!fits)
+    return 0;
+  // The functions the simulator charges special_cycles per group.
+  bool special = isa<ExpOp, LogOp, TanhOp, ErfOp, SqrtOp, RsqrtOp, SigmoidOp,
+                     SiluOp, GeluOp, DivOp, PowOp>(op);
+  int64_t operands = op->getNumOperands();
+  auto compute = [&](int64_t r) {
+    int64_t rc = r * cols;
+    if (!isa<SoftmaxOp>(op))
+      return vecIssue(d, rc, (operands + 1) * eb * rc, special);
+    return vecIssue(d, rc, 4 * rc + 4 * r, false) +   // max
+           vecIssue(d, rc, 12 * rc, false) +          // x - max
+           vecIssue(d, rc, 8 * rc, true) +            // exp
+           vecIssue(d, rc, 4 * rc + 4 * r, false) +   // sum
+           vecIssue(d, rc, 12 * rc, true) +           // / sum
+           4.0 * d.vectorLatencyCycles;
+  };
+  double setup = double(operands - fullOperands) * dmaRuns(d, 1, cols * eb);
+  return pipelineRows(
+      d, 1, rows, tr,
+      [&](int64_t r) {
+        RowStep s;
+        s.load = fullOperands * dmaRuns(d, 1, r * cols * eb);
+        s.compute = compute(r);
+        s.store = dmaRuns(d, 1, r * cols * eb);
+        return s;
+      },
+      setup, d.vectorLatencyCycles);
+}
+
 NPUCostModel::NPUCostModel(npu::NPUTargetDescription description)
     : desc(std::move(description)), name("npu:" + desc.name) {}
 
@@ -662,6 +663,36 @@ static std::optional<NPUMatmulPlan> planOf(MatmulOp op, ScheduleAttr s) {
   p.k = lhs.getDimSize(lhs.getRank() - (op.getTransposeA() ? 2 : 1));
   p.in = *in;
   p.out = *out;
+  // The elementwise chain the lowering fuses into the drain (LowerToNPU.cpp
+  // run(): one use, same type, the other operand full or one row).
+  if (res.getElementType().isF32()) {
+    Value v = op.getResult();
+    while (v.hasOneUse()) {
+      Operation *u = *v.getUsers().begin();
+      if (!isElementwise(u) || u->getResult(0).getType() != v.getType())
+        break;
+      if (u->getNumOperands() == 2) {
+        Value other = u->getOperand(u->getOperand(0) == v ? 1 : 0);
+        auto ot = cast<RankedTensorType>(other.getType());
+        if (u->getOperand(0) == u->getOperand(1))
+          break;
+        // Fused only when the other operand exists before the matmul.
+        if (Operation *def = other.getDefiningOp();
+            def && (def->getBlock() != op->getBlock() ||
+                    !def->isBeforeInBlock(op)))
+          break;
+        if (ot.getShape() == res.getShape())
+          ++p.epilogueFull;
+        else if (ot.getNumElements() == p.n && ot.getRank() >= 1 &&
+                 ot.getDimSize(ot.getRank() - 1) == p.n)
+          ++p.epilogueRows;
+        else
+          break;
+      }
+      p.epilogue = true;
+      v = u->getResult(0);
+    }
+  }
   if (!s || s.getNumLevels() != 3)
     return p;
   auto tile = [](int64_t t, int64_t e) { return t <= 0 ? e : std::min(t, e); };
@@ -746,8 +777,7 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
     for (int64_t tr = 1;; tr *= 2) {
       int64_t t = std::min(tr, rows);
       bool fits;
-      estimateElementwise(desc, rows, cols, t, eb, full, groupCyclesOf(op, desc),
-                          fits);
+      estimateElementwise(desc, rows, cols, t, eb, full, op, fits);
       if (fits) {
         SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(r, 0));
         tiles[1][r - 2] = t;
@@ -865,8 +895,8 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
                      ? std::min(rows, schedule.getLevel(1)[r - 2])
                      : rows;
     bool fits;
-    double cycles = estimateElementwise(desc, rows, cols, tr, eb, full,
-                                        groupCyclesOf(op, desc), fits);
+    double cycles =
+        estimateElementwise(desc, rows, cols, tr, eb, full, op, fits);
     e.fits = fits;
     e.why = fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
     e.seconds = cycles / (desc.frequencyGHz * 1e9);
