@@ -209,6 +209,8 @@ struct AttentionShape {
   bool causal = false;
   unsigned maskBytes = 0; // 0: no mask
   bool maskRowBroadcast = false;
+  npu::ElemType in = npu::ElemType::F32;
+  unsigned eb = 4;
 };
 
 static std::optional<AttentionShape> attentionShape(AttentionOp op) {
@@ -216,15 +218,20 @@ static std::optional<AttentionShape> attentionShape(AttentionOp op) {
   auto k = cast<RankedTensorType>(op.getKey().getType());
   auto v = cast<RankedTensorType>(op.getValue().getType());
   if (q.getRank() != 4 || !q.hasStaticShape() || !k.hasStaticShape() ||
-      !v.hasStaticShape() || !q.getElementType().isF32())
+      !v.hasStaticShape())
+    return std::nullopt;
+  std::optional<npu::ElemType> in = elemOf(q.getElementType());
+  if (!in || *in == npu::ElemType::I8)
     return std::nullopt;
   AttentionShape s;
+  s.in = *in;
+  s.eb = npu::elemBytes(*in);
   s.b = q.getDimSize(0), s.hq = q.getDimSize(1), s.sq = q.getDimSize(2),
   s.d = q.getDimSize(3), s.sk = k.getDimSize(2), s.dv = v.getDimSize(3);
   s.causal = op.getCausal();
   if (Value m = op.getMask()) {
     auto mt = cast<RankedTensorType>(m.getType());
-    s.maskBytes = mt.getElementType().isInteger(1) ? 1 : 4;
+    s.maskBytes = mt.getElementType().isInteger(1) ? 1 : s.eb;
     s.maskRowBroadcast =
         mt.getRank() < 2 || mt.getDimSize(mt.getRank() - 2) == 1;
   }
@@ -239,10 +246,12 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad),
                          *acc = d.memory(npu::MemoryKind::Accumulator),
                          *dram = d.memory(npu::MemoryKind::DRAM);
-  const npu::MatrixDType *md = d.matrixDType(npu::ElemType::F32);
+  const npu::MatrixDType *md = d.matrixDType(s.in);
   fits = false;
-  if (!spad || !acc || !dram || !md || !d.vectorSupports(npu::ElemType::F32))
+  if (!spad || !acc || !dram || !md || !d.vectorSupports(s.in))
     return 0;
+  unsigned eb = s.eb;
+  bool narrow = s.in != npu::ElemType::F32;
   // The causal band's columns, as the lowering sizes it.
   int64_t dMin = INT64_MAX, dMax = INT64_MIN;
   if (s.causal)
@@ -256,9 +265,10 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     }
   int64_t band = dMin <= dMax ? tq * (tk + dMax - dMin) : 0;
   int64_t dk = std::max(s.d, s.dv), mr = s.maskRowBroadcast ? 1 : tq;
-  uint64_t spadBytes = 4 * uint64_t(4 + band + tq * tk + 5 * tq +
-                                    2 * tq * s.d + 2 * tq * s.dv +
-                                    4 * tk * dk) +
+  uint64_t spadBytes = 4 * uint64_t(4 + band + 5 * tq +
+                                    (narrow ? tq * s.dv : 0)) +
+                       eb * uint64_t(tq * tk + 2 * tq * s.d + 2 * tq * s.dv +
+                                     4 * tk * dk) +
                        (s.maskBytes ? 2 * uint64_t(mr * tk) * s.maskBytes : 0);
   uint64_t accBytes = 4 * uint64_t(tq * tk + tq * s.dv);
   // Allocations are 64-byte aligned: a little slack per buffer.
@@ -295,12 +305,12 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   for (int64_t qi = 0; qi < s.sq; qi += tq) {
     int64_t tqr = std::min(tq, s.sq - qi);
     // Query load and scale, output start, the final rescale and store.
-    double qLoad = dma(tqr, s.d, s.d, 4);
+    double qLoad = dma(tqr, s.d, s.d, eb);
     double head = vec(tqr * s.d, false, 2) + vec(tqr * s.dv, false, 2) +
                   2 * vec(tqr, false, 2) + 4 * lat;
     double tail = vec(tqr, true, 2) + vec(tqr * s.dv, false, 3) + 2 * lat;
-    double oStore = dma(tqr, s.dv, s.dv, 4);
-    bytes += 4.0 * tqr * (s.d + s.dv);
+    double oStore = dma(tqr, s.dv, s.dv, eb);
+    bytes += double(eb) * tqr * (s.d + s.dv);
     int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
     double blocks = 0;
     for (int64_t kj = 0; kj < kvEnd; kj += tk) {
@@ -317,12 +327,14 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
                     2 * vec(tqr * s.dv, false, 3) + 2 * lat;
       if (s.maskBytes)
         crit += vec(n, false, 3) + lat;
+      if (narrow) // the scores scaled in ACC, P rounded from them
+        crit += 2 * vec(n, false, 2) + 2 * lat;
       int64_t dd = qi + s.sk - s.sq - kj;
       if (s.causal && dd < tkr - 1)
         crit += vec(n, false, 3) + lat;
       double v = std::max(mat + crit, crit + over) - mat;
-      double load = dma(tkr, s.d, s.d, 4) + dma(tkr, s.dv, s.dv, 4);
-      bytes += 4.0 * tkr * (s.d + s.dv);
+      double load = dma(tkr, s.d, s.d, eb) + dma(tkr, s.dv, s.dv, eb);
+      bytes += double(eb) * tkr * (s.d + s.dv);
       if (s.maskBytes) {
         int64_t r = s.maskRowBroadcast ? 1 : tqr;
         load += dma(r, tkr, s.sk, s.maskBytes);
@@ -336,7 +348,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     int64_t nK = ceilDiv(kvEnd, tk);
     bool restarts = s.causal ? s.sq > tq : (nK > 1 && nK % 2 != 0);
     if (restarts)
-      blocks += dma(tk, s.d, s.d, 4) + dma(tk, s.dv, s.dv, 4) +
+      blocks += dma(tk, s.d, s.d, eb) + dma(tk, s.dv, s.dv, eb) +
                 dram->latencyCycles;
     total += std::max(head + blocks + tail, qLoad + oStore);
   }
@@ -345,9 +357,9 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   dramBytes = bytes + 4.0 * (4 + band);
   // Fill: the parameters, the first query and key/value tiles; drain: the
   // last output tile.
-  double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, 4) +
-                2 * dma(tk, dk, dk, 4) + 2 * dram->latencyCycles;
-  double drain = dma(tq, s.dv, s.dv, 4) + dram->latencyCycles;
+  double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, eb) +
+                2 * dma(tk, dk, dk, eb) + 2 * dram->latencyCycles;
+  double drain = dma(tq, s.dv, s.dv, eb) + dram->latencyCycles;
   return fill + total + drain;
 }
 
