@@ -118,10 +118,10 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   Type e = qT.getElementType();
   for (Type t : {e, kT.getElementType(), vT.getElementType(),
                  resT.getElementType()})
-    if (!t.isF32())
+    if (t != e || (!t.isF32() && !t.isBF16() && !t.isF16()))
       return op.emitOpError()
-             << "cannot run on the NPU yet: attention is lowered for f32 "
-                "only, not "
+             << "cannot run on the NPU yet: attention is lowered for f32, "
+                "bf16 and f16 (one type for all operands), not "
              << t << " (no host fallback; docs/npu-compiler.md)";
   if (!target.matrixSupports(e) || !target.vectorSupports(e))
     return op.emitOpError() << "cannot run on the NPU: " << target.getName()
@@ -185,7 +185,7 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
     auto mT = cast<RankedTensorType>(mask.getType());
     maskE = mT.getElementType();
     boolMask = maskE.isInteger(1);
-    if (!boolMask && !maskE.isF32())
+    if (!boolMask && maskE != e)
       return op.emitOpError() << "cannot run on the NPU yet: a " << maskE
                               << " mask (f32 or i1 masks are lowered)";
     if (mT.getRank() > 4)
@@ -224,7 +224,13 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   // P @ V in ACC, the probabilities and the per-row values in SPAD.
   Value sAcc = allocTile(loc, {tq, tk}, f32, npu::MemSpace::ACC, false);
   Value pvAcc = allocTile(loc, {tq, Dv}, f32, npu::MemSpace::ACC, false);
-  Value p = allocTile(loc, {tq, tk}, f32, npu::MemSpace::SPAD, false);
+  // P feeds the array, so it has the inputs' type; with f32 inputs the
+  // output tile accumulates in place, otherwise in an f32 tile beside it.
+  bool narrow = !e.isF32();
+  Value p = allocTile(loc, {tq, tk}, e, npu::MemSpace::SPAD, false);
+  Value oAcc = narrow ? allocTile(loc, {tq, Dv}, f32, npu::MemSpace::SPAD,
+                                  false)
+                      : Value();
   Value rows = allocTile(loc, {5, tq}, f32, npu::MemSpace::SPAD, false);
 
   TileLoop bl = openLoop(loc, b.getIndexAttr(B), 1);
@@ -235,7 +241,7 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   // double-buffered when a loop around it is generated.
   auto loadKeysAndValues = [&](Value kj, OpFoldResult tkr,
                                bool inLoop) -> std::pair<Value, Value> {
-    Value kv = allocTile(loc, {2, tk, dk}, f32, npu::MemSpace::SPAD, inLoop);
+    Value kv = allocTile(loc, {2, tk, dk}, e, npu::MemSpace::SPAD, inLoop);
     Value kTile = strided(loc, kv, zero, {tkr, b.getIndexAttr(D)}, {dk, 1});
     Value vTile = strided(loc, kv, b.getIndexAttr(tk * dk),
                           {tkr, b.getIndexAttr(Dv)}, {dk, 1});
@@ -276,7 +282,7 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   };
 
   // The query tile, scaled in place (so the scores come out scaled).
-  Value qTile = allocTile(loc, {tq, D}, f32, npu::MemSpace::SPAD, qInLoop);
+  Value qTile = allocTile(loc, {tq, D}, e, npu::MemSpace::SPAD, qInLoop);
   Value qView = strided(loc, qTile, zero, {tqr, b.getIndexAttr(D)}, {D, 1});
   Value qDram = memOf.lookup(op.getQuery());
   npu::DmaOp::create(b, loc,
@@ -285,11 +291,16 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
                               b.getIndexAttr(D)},
                              2),
                      qView);
-  npu::VecBinaryOp::create(b, loc, "mul", qView,
-                           scalar(kScale, {tqr, b.getIndexAttr(D)}), qView);
+  // (Narrow types: the f32 scores are scaled instead, so Q keeps its bits.)
+  if (!narrow)
+    npu::VecBinaryOp::create(b, loc, "mul", qView,
+                             scalar(kScale, {tqr, b.getIndexAttr(D)}), qView);
   // The output tile accumulates in SPAD; m, l and it start empty.
-  Value oTile = allocTile(loc, {tq, Dv}, f32, npu::MemSpace::SPAD, qInLoop);
-  Value oView = strided(loc, oTile, zero, {tqr, b.getIndexAttr(Dv)}, {Dv, 1});
+  Value oTile = allocTile(loc, {tq, Dv}, e, npu::MemSpace::SPAD, qInLoop);
+  Value oOut = strided(loc, oTile, zero, {tqr, b.getIndexAttr(Dv)}, {Dv, 1});
+  Value oView =
+      narrow ? strided(loc, oAcc, zero, {tqr, b.getIndexAttr(Dv)}, {Dv, 1})
+             : oOut;
   npu::VecUnaryOp::create(b, loc, "copy",
                           scalar(kZero, {tqr, b.getIndexAttr(Dv)}), oView);
   npu::VecUnaryOp::create(b, loc, "copy", scalar(kNegMax, {tqr}), m);
@@ -338,6 +349,9 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   Value sView = strided(loc, sAcc, zero, {tqr, tkr}, {tk, 1});
   arrayMatmul(loc, qView, D, kTile, dk, /*bTransposed=*/true, sAcc, tk, tqr,
               b.getIndexAttr(D), tkr);
+  if (narrow)
+    npu::VecBinaryOp::create(b, loc, "mul", sView, scalar(kScale, {tqr, tkr}),
+                             sView);
   if (maskTile) {
     if (boolMask)
       npu::VecSelectOp::create(b, loc, maskTile, sView,
@@ -372,9 +386,13 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   npu::VecUnaryOp::create(b, loc, "exp", alpha, alpha);
   npu::VecUnaryOp::create(b, loc, "copy", mNew, m);
   Value pView = strided(loc, p, zero, {tqr, tkr}, {tk, 1});
-  npu::VecBinaryOp::create(b, loc, "sub", sView, perRow(m, tkr), pView);
-  npu::VecUnaryOp::create(b, loc, "exp", pView, pView);
-  npu::VecReduceOp::create(b, loc, "sum", pView, rs);
+  // Narrow types: exp in f32 in ACC, the sum of those, then P rounded.
+  Value pF32 = narrow ? sView : pView;
+  npu::VecBinaryOp::create(b, loc, "sub", sView, perRow(m, tkr), pF32);
+  npu::VecUnaryOp::create(b, loc, "exp", pF32, pF32);
+  npu::VecReduceOp::create(b, loc, "sum", pF32, rs);
+  if (narrow)
+    npu::VecUnaryOp::create(b, loc, "copy", pF32, pView);
   npu::VecBinaryOp::create(b, loc, "mul", l, alpha, l);
   npu::VecBinaryOp::create(b, loc, "add", l, rs, l);
   // O = O * alpha + P @ V.
@@ -389,8 +407,8 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
   b.restoreInsertionPoint(afterKeys);
   npu::VecUnaryOp::create(b, loc, "recip", l, l);
   npu::VecBinaryOp::create(b, loc, "mul", oView,
-                           perRow(l, b.getIndexAttr(Dv)), oView);
-  npu::DmaOp::create(b, loc, oView,
+                           perRow(l, b.getIndexAttr(Dv)), oOut);
+  npu::DmaOp::create(b, loc, oOut,
                      subview(loc, out, {bl.iv, hl.iv, ql.iv, zero},
                              {b.getIndexAttr(1), b.getIndexAttr(1), tqr,
                               b.getIndexAttr(Dv)},
