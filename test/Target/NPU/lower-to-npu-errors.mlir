@@ -51,14 +51,6 @@ func.func @reduce_i32(%x: tensor<4x8xi32>) -> tensor<4xi32> {
 
 // -----
 
-func.func @constant_result() -> tensor<4xf32> {
-  // expected-error @+1 {{cannot run on the NPU: a constant returned as a result}}
-  %c = kiln.constant dense<1.0> : tensor<4xf32>
-  return %c : tensor<4xf32>
-}
-
-// -----
-
 func.func @softmax_axis(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // expected-error @+1 {{cannot run on the NPU yet: softmax is lowered along the last axis only}}
   %y = kiln.softmax %x axis = 0 : tensor<4x8xf32>

@@ -19,9 +19,17 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   int64_t rank = st.getRank();
   int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
   OpBuilder::InsertionGuard guard(b);
-  if (rank == 0)
-    return op->emitOpError()
-           << "cannot run on the NPU yet: moving a rank-0 tensor";
+  // Nothing to move for an empty tensor.
+  if (st.getNumElements() == 0)
+    return success();
+  // A scalar moves as one element.
+  if (rank == 0) {
+    auto one = RankedTensorType::get({1}, e);
+    Value tile = allocTile(loc, {1}, e, npu::MemSpace::SPAD, false);
+    npu::DmaOp::create(b, loc, reshapeView(loc, src, one), tile);
+    npu::DmaOp::create(b, loc, tile, reshapeView(loc, dst, one));
+    return success();
+  }
   int64_t C = st.getDimSize(rank - 1);
   int64_t R = rank >= 2 ? st.getDimSize(rank - 2) : 1;
   // Row tiles of the second-to-last dim: the schedule's (the NPU cost

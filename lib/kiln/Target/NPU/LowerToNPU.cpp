@@ -225,14 +225,17 @@ LogicalResult Lowering::run() {
   if (!func.getBody().hasOneBlock())
     return func.emitError() << "NPU functions have one block";
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  // Results are written in place into the output arguments.
+  // Results are written in place into the output arguments. A result that
+  // is an argument, a constant or a repeat of another result is copied
+  // into its output after everything else (copyResults).
   DenseMap<Value, unsigned> resultIndex;
+  SmallVector<std::pair<unsigned, Value>> copyResults;
   for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
-    if (isa<BlockArgument>(v) || resultIndex.count(v))
-      return ret.emitError() << "result #" << i
-                             << " is an argument or repeats another result: "
-                                "not supported on the NPU";
-    resultIndex[v] = i;
+    if (isa<BlockArgument>(v) || resultIndex.count(v) ||
+        isa<ConstantOp>(v.getDefiningOp()))
+      copyResults.push_back({unsigned(i), v});
+    else
+      resultIndex[v] = i;
   }
 
   b.setInsertionPointAfter(func);
@@ -255,12 +258,6 @@ LogicalResult Lowering::run() {
     // emitter turns into a Segment): DMA reads them like inputs.
     if (auto cst = dyn_cast<ConstantOp>(op)) {
       auto t = cast<RankedTensorType>(cst.getType());
-      if (resultIndex.count(cst.getResult())) {
-        newFunc.erase();
-        return cst.emitOpError()
-               << "cannot run on the NPU: a constant returned as a result "
-                  "(no host fallback; docs/npu-compiler.md)";
-      }
       auto memT = MemRefType::get(t.getShape(), t.getElementType());
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(func);
@@ -350,6 +347,9 @@ LogicalResult Lowering::run() {
           b, op->getLoc(),
           MemRefType::get(rt.getShape(), rt.getElementType()));
     memOf[result] = out;
+    // An empty result: nothing to compute or move.
+    if (rt.getNumElements() == 0)
+      continue;
     if (failed(matmul      ? lowerMatmul(matmul, out, epilogue)
                : softmax   ? lowerSoftmax(softmax, out)
                : movesData ? lowerDataMovement(op, out)
@@ -363,6 +363,16 @@ LogicalResult Lowering::run() {
     }
   }
   b.setInsertionPointToEnd(entry);
+  for (auto [i, v] : copyResults) {
+    auto nest = openNest(ret);
+    nest->setAttr("npu.op", b.getStringAttr("result copy"));
+    if (failed(copyThroughSpad(ret, memOf.lookup(v),
+                               entry->getArgument(type.getNumInputs() + i)))) {
+      newFunc.erase();
+      return failure();
+    }
+    b.setInsertionPointToEnd(entry);
+  }
   func::ReturnOp::create(b, ret.getLoc());
   func.erase();
   return success();
