@@ -36,12 +36,10 @@ Value lanes(OpBuilder &b, Location loc, Value tile, OpFoldResult rows,
 }
 } // namespace
 
-/// The row tile of a rope nest (rows of the [T, D/2] tables) when there is
-/// no schedule: every tile (x, out, cos|sin double-buffered, four f32
-/// temporaries) in half of SPAD.
-static int64_t fallbackRopeRows(int64_t spadBytes, int64_t d, unsigned eb) {
-  int64_t perRow = 2 * 3 * d * eb + 2 * d * 4;
-  return std::max<int64_t>(1, spadBytes / 2 / perRow);
+/// SPAD bytes per row of a rope tile: x, out and cos|sin double-buffered,
+/// four f32 temporaries of D/2.
+static int64_t ropeRowBytes(int64_t d, unsigned eb) {
+  return 2 * 3 * d * eb + 2 * d * 4;
 }
 
 LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
@@ -89,11 +87,15 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
   int64_t blocks = rows / tabRows;
   unsigned eb = e.getIntOrFloatBitWidth() / 8;
 
-  int64_t tr = fallbackRopeRows(int64_t(target.getSpadBytes()), d, eb);
-  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-      schedule && schedule.getNumLevels() >= 2 &&
-      schedule.getLevel(1)[r - 2] > 0)
-    tr = schedule.getLevel(1)[r - 2];
+  // The row tile: all the buffers in half of SPAD (rope has no schedule
+  // loops, so the cost model writes no schedule for it).
+  int64_t budget = int64_t(target.getSpadBytes()) / 2;
+  if (ropeRowBytes(d, eb) > budget)
+    return op.emitOpError() << "cannot run on the NPU yet: a row of " << d
+                            << " elements needs " << ropeRowBytes(d, eb)
+                            << " bytes of SPAD buffers, more than half of "
+                               "SPAD (no host fallback; docs/npu-compiler.md)";
+  int64_t tr = budget / ropeRowBytes(d, eb);
   tr = std::clamp<int64_t>(tr, 1, tabRows);
 
   auto region = openNest(op);
