@@ -10,14 +10,6 @@ func.func @cast(%x: tensor<4x8xf32>) -> tensor<4x8xi32> {
 
 // -----
 
-func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<3xi32>) -> tensor<4x3xf32> {
-  // expected-error @+1 {{cannot run on the NPU yet: gather along axis 0 only}}
-  %y = kiln.gather %x[%i] axis = 1 : tensor<4x8xf32>, tensor<3xi32> -> tensor<4x3xf32>
-  return %y : tensor<4x3xf32>
-}
-
-// -----
-
 // Tables per batch, broadcast over the heads: not a trailing block of rows.
 func.func @rope(%x: tensor<2x3x4x8xf32>, %c: tensor<2x1x4x4xf32>, %s: tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32> {
   // expected-error @+1 {{cannot run on the NPU yet: cos/sin 'tensor<2x1x4x4xf32>' broadcast to the rows of 'tensor<2x3x4x8xf32>' in a pattern the lowering does not tile}}
@@ -55,14 +47,6 @@ func.func @softmax_axis(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // expected-error @+1 {{cannot run on the NPU yet: softmax is lowered along the last axis only}}
   %y = kiln.softmax %x axis = 0 : tensor<4x8xf32>
   return %y : tensor<4x8xf32>
-}
-
-// -----
-
-func.func @broadcast(%x: tensor<4x8xf32>, %y: tensor<4x1xf32>) -> tensor<4x8xf32> {
-  // expected-error @+1 {{cannot run on the NPU yet: broadcasting 'tensor<4x1xf32>' to 'tensor<4x8xf32>'}}
-  %z = kiln.add %x, %y : tensor<4x8xf32>, tensor<4x1xf32> -> tensor<4x8xf32>
-  return %z : tensor<4x8xf32>
 }
 
 // -----

@@ -86,12 +86,12 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   int64_t axis = op.getAxis();
   if (axis < 0)
     axis += dataT.getRank();
-  if (axis != 0)
-    return op.emitOpError() << "cannot run on the NPU yet: gather along "
-                               "axis 0 only (no host fallback; "
-                               "docs/npu-compiler.md)";
-  int64_t vocab = dataT.getDimSize(0);
-  int64_t rowLen = dataT.getNumElements() / std::max<int64_t>(vocab, 1);
+  // The data as [outer, vocab, rowLen]: one table of rows per outer index.
+  int64_t outer = 1, vocab = dataT.getDimSize(axis), rowLen = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= dataT.getDimSize(d);
+  for (int64_t d = axis + 1; d < dataT.getRank(); ++d)
+    rowLen *= dataT.getDimSize(d);
   int64_t n = idxT.getNumElements();
   int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
   int64_t budget = int64_t(target.getSpadBytes()) / 4;
@@ -104,19 +104,26 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   int64_t tr = std::clamp<int64_t>(budget / (rowLen * eb), 1, n);
 
   auto region = openNest(op);
-  Value table = reshapeView(loc, memOf.lookup(op.getData()),
-                            RankedTensorType::get({vocab, rowLen}, e));
+  Value table3 = reshapeView(loc, memOf.lookup(op.getData()),
+                             RankedTensorType::get({outer, vocab, rowLen}, e));
   Value ids = reshapeView(loc, memOf.lookup(op.getIndices()),
                           RankedTensorType::get({n}, idxT.getElementType()));
-  Value out2 = reshapeView(loc, out, RankedTensorType::get({n, rowLen}, e));
+  Value out3 =
+      reshapeView(loc, out, RankedTensorType::get({outer, n, rowLen}, e));
+  OpFoldResult zero = b.getIndexAttr(0), c = b.getIndexAttr(rowLen),
+               one = b.getIndexAttr(1);
+  TileLoop outerLoop = openLoop(loc, b.getIndexAttr(outer), 1);
+  Value table = subview(loc, table3, {outerLoop.iv, zero, zero},
+                        {one, b.getIndexAttr(vocab), c}, 2);
+  Value out2 = subview(loc, out3, {outerLoop.iv, zero, zero},
+                       {one, b.getIndexAttr(n), c}, 2);
   TileLoop rows = openLoop(loc, b.getIndexAttr(n), tr);
   bool partial = getConstantIntValue(rows.size) != tr;
-  OpFoldResult zero = b.getIndexAttr(0), c = b.getIndexAttr(rowLen);
+  bool inLoop = rows.generated || outerLoop.generated;
   // The indices and the rows stay on the load queue until the rows leave.
   Value idxTile = allocTile(loc, {tr}, idxT.getElementType(),
-                            npu::MemSpace::SPAD, rows.generated);
-  Value rowTile =
-      allocTile(loc, {tr, rowLen}, e, npu::MemSpace::SPAD, rows.generated);
+                            npu::MemSpace::SPAD, inLoop);
+  Value rowTile = allocTile(loc, {tr, rowLen}, e, npu::MemSpace::SPAD, inLoop);
   if (partial) {
     idxTile = subview(loc, idxTile, {zero}, {rows.size}, 1);
     rowTile = subview(loc, rowTile, {zero, zero}, {rows.size, c}, 2);

@@ -231,26 +231,68 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   int64_t r = resT.getRank();
   int64_t cols = r ? resT.getDimSize(r - 1) : 1;
   int64_t rows = resT.getNumElements() / std::max<int64_t>(cols, 1);
-  // Which operands are full tiles and which broadcast rows.
-  SmallVector<bool> rowBroadcast;
+  // Which operands are full tiles and which broadcast rows; any other
+  // broadcast (e.g. [S, D] over a batch, or a column [R, 1]) is first
+  // written out in the result's shape (materialized, below).
+  SmallVector<bool> rowBroadcast, materialize;
   for (Value v : op->getOperands()) {
     auto t = cast<RankedTensorType>(v.getType());
     if (t.getShape() == resT.getShape()) {
       rowBroadcast.push_back(false);
+      materialize.push_back(false);
       continue;
     }
     bool lastOnly = t.getRank() >= 1 && t.getDimSize(t.getRank() - 1) == cols &&
                     t.getNumElements() == cols;
     // A single element (e.g. tensor<f32>): read with strides [0, 0].
     bool scalar = t.getNumElements() == 1;
-    if (!lastOnly && !scalar)
+    bool broadcasts = t.getRank() <= r;
+    for (int64_t d = 0; broadcasts && d < t.getRank(); ++d) {
+      int64_t s = t.getDimSize(t.getRank() - 1 - d),
+              o = resT.getDimSize(r - 1 - d);
+      broadcasts = s == o || s == 1;
+    }
+    if (!lastOnly && !scalar && !broadcasts)
       return op->emitOpError()
-             << "cannot run on the NPU yet: broadcasting " << t << " to "
-             << resT
-             << " (operands must have the result's shape, be one row "
-                "[..., "
-             << cols << "] broadcast over the rows, or one element)";
-    rowBroadcast.push_back(true);
+             << "cannot run on the NPU: " << t << " does not broadcast to "
+             << resT;
+    rowBroadcast.push_back(lastOnly || scalar);
+    materialize.push_back(!lastOnly && !scalar);
+  }
+  // Materialized operands: one DMA-only nest per operand copies it through
+  // SPAD into a DRAM buffer of the result's shape, read through a view
+  // with stride 0 on its broadcast dims (the barrier after the nest makes
+  // it visible to the op's nest).
+  SmallVector<Value> materialized(op->getNumOperands());
+  for (auto [i, v] : llvm::enumerate(op->getOperands())) {
+    if (!materialize[i])
+      continue;
+    auto t = cast<RankedTensorType>(v.getType());
+    Type te = t.getElementType();
+    Value full = memref::AllocOp::create(
+        b, loc, MemRefType::get(resT.getShape(), te));
+    SmallVector<int64_t> strides(r, 0), rowMajor(t.getRank(), 1);
+    for (int64_t d = t.getRank() - 2; d >= 0; --d)
+      rowMajor[d] = rowMajor[d + 1] * t.getDimSize(d + 1);
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (t.getDimSize(d) != 1)
+        strides[r - t.getRank() + d] = rowMajor[d];
+    SmallVector<OpFoldResult> sizes, strideFolds;
+    for (int64_t d = 0; d < r; ++d) {
+      sizes.push_back(b.getIndexAttr(resT.getDimSize(d)));
+      strideFolds.push_back(b.getIndexAttr(strides[d]));
+    }
+    auto nest = openNest(op);
+    nest->setAttr("npu.op", b.getStringAttr("broadcast"));
+    Value view = memref::ReinterpretCastOp::create(
+        b, loc,
+        MemRefType::get(resT.getShape(), te,
+                        StridedLayoutAttr::get(b.getContext(), 0, strides)),
+        memOf.lookup(v), b.getIndexAttr(0), sizes, strideFolds);
+    if (failed(copyThroughSpad(op, view, full)))
+      return failure();
+    b.setInsertionPointAfter(nest);
+    materialized[i] = full;
   }
   // Without a schedule (ops the cost model does not tile, e.g. cast):
   // every double-buffered tile, at least f32-sized (an i64 source of a
@@ -277,7 +319,11 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   b.setInsertionPoint(body->getTerminator());
 
   SmallVector<Value> dram;
-  for (Value v : op->getOperands()) {
+  for (auto [i, v] : llvm::enumerate(op->getOperands())) {
+    if (materialized[i]) {
+      dram.push_back(as2D(loc, materialized[i], rows, cols));
+      continue;
+    }
     Value mem = memOf.lookup(v);
     auto t = cast<RankedTensorType>(v.getType());
     bool scalar = t.getNumElements() == 1 && t.getShape() != resT.getShape();
