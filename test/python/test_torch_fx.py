@@ -185,6 +185,17 @@ def test_two_layer_models_d256_on_cpu(model, inputs):
     assert m.signature().inputs[0].dtype == "i64"
 
 
+@pytest.mark.parametrize("model,inputs", [
+    (GPT2, gpt2_inputs(batch=2, seq=32)),
+    (Bert, bert_inputs(batch=2, seq=32)),
+], ids=["gpt2", "bert"])
+def test_two_layer_models_d256_on_npu(model, inputs):
+    """The same models through torch.fx on the simulated reference NPU
+    (npu:edge): compiled from the description, run in kiln-npu-sim's
+    simulator, within f32 tolerance of torch."""
+    check(model(d_model=256, n_layer=2), inputs, targets=("npu:edge",))
+
+
 def test_gpt2_on_the_reference_interpreter():
     check(GPT2(d_model=256, n_layer=2), gpt2_inputs(batch=1, seq=16),
           targets=("ref",))
