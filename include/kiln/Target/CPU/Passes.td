@@ -162,4 +162,23 @@ def KilnCPUReassociateReductions
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect"];
 }
 
+def KilnCPUPrefetchPanels
+    : Pass<"kiln-cpu-prefetch-panels", "mlir::func::FuncOp"> {
+  let summary = "Prefetch the next packed B panel across a matmul's m sweep";
+  let description = [{
+    On buffers, before the vector transfers are lowered. For every scf.for
+    marked `kiln.cpu.prefetch_panel = L` by kiln-cpu-tile-and-vectorize (the
+    k loop of a packed matmul's register tile, L from the schedule's
+    `prefetch`) whose parent is the m loop of the tiles and whose body reads
+    B as a static `[N1, K1, n0, 1]` buffer at `[n, kb + k, 0, 0]`: before
+    the k loop, a short loop prefetches (`memref.prefetch`, locality L) the
+    m tile's share of the cache lines of the next panel
+    `[min(n + 1, N1 - 1), kb .. kb + kc)`, split evenly over the m tiles of
+    the sweep. The marker is removed; a loop that does not fit is left as
+    it is.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 #endif // KILN_TARGET_CPU_PASSES_TD

@@ -228,7 +228,8 @@ void packMatmul(RewriterBase &rewriter, linalg::MatmulOp mm,
   order.append({3, 4, 5});
   mmt4d->setAttr(kiln::kScheduleAttrName,
                  kiln::ScheduleAttr::get(rewriter.getContext(), tiles, order,
-                                         /*pack=*/{}, schedule.getGroup()));
+                                         /*pack=*/{}, schedule.getGroup(),
+                                         schedule.getPrefetch()));
 
   // Thread chunks of the matmul, for the relayout copies (see
   // scheduleRelayout).

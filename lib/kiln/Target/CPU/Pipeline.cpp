@@ -135,6 +135,7 @@ void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUPrefetchPanels());
 
   // Buffers -> loops. Vector transfers become (unrolled) loads and stores;
   // the untiled linalg ops become scalar loops that LLVM's loop vectorizer

@@ -355,6 +355,13 @@ void tileOp(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   current->removeAttr(kiln::kScheduleAttrName);
   current->removeAttr("kiln.predicted_time_us");
+  // The register tile's k loop: kiln-cpu-prefetch-panels (after
+  // bufferization) prefetches the next B panel around it.
+  if (std::optional<int64_t> prefetch = schedule.getPrefetch())
+    if (isa<linalg::Mmt4DOp>(current))
+      if (auto kLoop = dyn_cast<scf::ForOp>(current->getParentOp()))
+        kLoop->setAttr(kiln::kPrefetchPanelAttrName,
+                       rewriter.getI64IntegerAttr(*prefetch));
   if (!vectorizable(current, vectorSizes))
     return;
   vectorizeRegisterTile(rewriter, cast<linalg::LinalgOp>(current), vectorSizes,
@@ -597,6 +604,7 @@ void splitVectorIterArgsIntoRows(RewriterBase &rewriter, scf::ForOp loop) {
   auto newLoop = scf::ForOp::create(
       rewriter, loc, loop.getLowerBound(), loop.getUpperBound(),
       loop.getStep(), splitRows(rewriter, loc, loop.getInitArgs()));
+  newLoop->setDiscardableAttrs(loop->getDiscardableAttrDictionary());
   Block *body = newLoop.getBody();
   if (!body->empty())
     rewriter.eraseOp(body->getTerminator());

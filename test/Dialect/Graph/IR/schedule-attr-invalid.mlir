@@ -44,7 +44,7 @@ func.func @no_tiles(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
 // -----
 
 func.func @unknown_field(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
-  // expected-error @+1 {{#kiln.schedule: unknown field 'tile' (expected tiles, order, pack or group)}}
+  // expected-error @+1 {{#kiln.schedule: unknown field 'tile' (expected tiles, order, pack, group or prefetch)}}
   %0 = kiln.add %a, %a {kiln.schedule = #kiln.schedule<tile = [[1, 0]]>} : tensor<8x8xf32>, tensor<8x8xf32> -> tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }
@@ -102,5 +102,13 @@ func.func @not_a_schedule(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
 func.func @bad_time(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
   // expected-error @+1 {{'kiln.add' op attribute 'kiln.predicted_time_us' must be a non-negative float, got "fast"}}
   %0 = kiln.add %a, %a {kiln.predicted_time_us = "fast"} : tensor<8x8xf32>, tensor<8x8xf32> -> tensor<8x8xf32>
+  return %0 : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @prefetch_locality(%a: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error @+1 {{#kiln.schedule: prefetch is a locality in [0, 3], got 4}}
+  %0 = kiln.matmul %a, %a {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [0, 0, 0], [4, 8, 1]], pack = [4, 8, 1], prefetch = 4>} : tensor<8x8xf32>, tensor<8x8xf32> -> tensor<8x8xf32>
   return %0 : tensor<8x8xf32>
 }

@@ -5,9 +5,9 @@
 // stay absent.
 
 // CHECK-LABEL: func.func @full
-// CHECK: kiln.matmul {{.*}}{kiln.predicted_time_us = 1.500000e+00 : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[64, 128, 0], [64, 128, 256], [6, 16, 1]], order = [0, 1, 2], pack = [6, 16, 1], group = 3>}
+// CHECK: kiln.matmul {{.*}}{kiln.predicted_time_us = 1.500000e+00 : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[64, 128, 0], [64, 128, 256], [6, 16, 1]], order = [0, 1, 2], pack = [6, 16, 1], group = 3, prefetch = 2>}
 func.func @full(%a: tensor<64x256xf32>, %b: tensor<256x128xf32>) -> tensor<64x128xf32> {
-  %0 = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[64, 128, 0], [64, 128, 256], [6, 16, 1]], order = [0, 1, 2], pack = [6, 16, 1], group = 3>, kiln.predicted_time_us = 1.5 : f64} : tensor<64x256xf32>, tensor<256x128xf32> -> tensor<64x128xf32>
+  %0 = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[64, 128, 0], [64, 128, 256], [6, 16, 1]], order = [0, 1, 2], pack = [6, 16, 1], group = 3, prefetch = 2>, kiln.predicted_time_us = 1.5 : f64} : tensor<64x256xf32>, tensor<256x128xf32> -> tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
 }
 

@@ -34,7 +34,7 @@
 
 // kiln-select-schedules carries the group into the schedule.
 // SCHED-LABEL: func.func @gpt2_block
-// SCHED: kiln.matmul {{.*}}kiln.fusion_group = 0 : i64, {{.*}}kiln.schedule = #kiln.schedule<{{.*}}, group = 0>} : tensor<1x64x256xf32>, tensor<256x768xf32>
+// SCHED: kiln.matmul {{.*}}kiln.fusion_group = 0 : i64, {{.*}}kiln.schedule = #kiln.schedule<{{.*}}, group = 0, prefetch = 2>} : tensor<1x64x256xf32>, tensor<256x768xf32>
 // SCHED-NEXT: kiln.add {{.*}}kiln.fusion_group = 0 : i64, {{.*}}kiln.schedule = #kiln.schedule<{{.*}}, group = 0>}
 // SCHED: kiln.attention {{.*}}kiln.schedule = #kiln.schedule<tiles = {{[^>]*}}]]>}
 // SCHED: kiln.gelu {{.*}}kiln.schedule = #kiln.schedule<{{.*}}, group = 2>}

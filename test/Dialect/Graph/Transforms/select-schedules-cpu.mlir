@@ -7,14 +7,35 @@
 // The predicted times are checked only for presence and type.
 
 // AVX2-LABEL: func.func @matmul_1024
-// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 128, 0], [128, 0, 256], [4, 16, 1]], order = [1, 2, 0], pack = [4, 16, 1]>}
+// AVX2: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 128, 0], [128, 0, 256], [4, 16, 1]], order = [1, 2, 0], pack = [4, 16, 1], prefetch = 2>}
 // AVX512-LABEL: func.func @matmul_1024
 // AVX512: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0]>}
 // NEON-LABEL: func.func @matmul_1024
-// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [128, 0, 0], [4, 8, 1]], order = [1, 2, 0], pack = [4, 8, 1]>}
+// NEON: kiln.matmul {{.*}}{kiln.predicted_time_us = {{[0-9.e+-]+}} : f64, kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 64, 0], [128, 0, 0], [4, 8, 1]], order = [1, 2, 0], pack = [4, 8, 1], prefetch = 2>}
 func.func @matmul_1024(%a: tensor<1024x1024xf32>, %b: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
   %0 = kiln.matmul %a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32> -> tensor<1024x1024xf32>
   return %0 : tensor<1024x1024xf32>
+}
+
+// Constant weights are packed at compile time. Packed B larger than the
+// L2 share (768x3072 f32, 9 MB) gets the prefetch of the next panel into L2
+// (prefetch = 2); a small B is not packed at all.
+// AVX512-LABEL: func.func @weights_768x3072
+// AVX512: kiln.matmul {{.*}}kiln.schedule = #kiln.schedule<tiles = {{\[}}[0, 192, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0], pack = [8, 32, 1], prefetch = 2>}
+// NEON-LABEL: func.func @weights_768x3072
+// NEON: kiln.matmul {{.*}}pack = [4, 8, 1], prefetch = 2>}
+func.func @weights_768x3072(%a: tensor<128x768xf32>) -> tensor<128x3072xf32> {
+  %w = kiln.constant dense<0.5> : tensor<768x3072xf32>
+  %0 = kiln.matmul %a, %w : tensor<128x768xf32>, tensor<768x3072xf32> -> tensor<128x3072xf32>
+  return %0 : tensor<128x3072xf32>
+}
+
+// AVX512-LABEL: func.func @weights_256x256
+// AVX512: kiln.matmul {{.*}}kiln.schedule = #kiln.schedule<tiles = {{\[}}[8, 0, 0], [0, 0, 128], [8, 32, 1]], order = [1, 2, 0]>}
+func.func @weights_256x256(%a: tensor<128x256xf32>) -> tensor<128x256xf32> {
+  %w = kiln.constant dense<0.5> : tensor<256x256xf32>
+  %0 = kiln.matmul %a, %w : tensor<128x256xf32>, tensor<256x256xf32> -> tensor<128x256xf32>
+  return %0 : tensor<128x256xf32>
 }
 
 // AVX2-LABEL: func.func @matmul_128x768x3072

@@ -37,12 +37,17 @@ def Kiln_ScheduleAttr : Kiln_Attr<"Schedule", "schedule"> {
     - `pack`: matmul only: the inner tiles `[m0, n0, k0]` of data tiling
       (absent: no packing).
     - `group`: fusion group id; ops with one id are tiled and fused together.
+    - `prefetch`: packed matmul (and the mmt4d packing makes of it) only:
+      the locality (0-3, as `memref.prefetch`) of a software prefetch of the
+      next packed B panel during the sweep over m tiles (absent: none).
   }];
   let parameters = (ins
     ArrayRefParameter<"::mlir::DenseI64ArrayAttr", "tile sizes per level">:$tiles,
     OptionalArrayRefParameter<"int64_t", "loop order at the cache level">:$order,
     OptionalArrayRefParameter<"int64_t", "inner tiles of packing">:$pack,
-    OptionalParameter<"std::optional<int64_t>", "fusion group id">:$group
+    OptionalParameter<"std::optional<int64_t>", "fusion group id">:$group,
+    OptionalParameter<"std::optional<int64_t>",
+                      "locality of the next B panel's prefetch">:$prefetch
   );
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
@@ -64,7 +69,16 @@ def Kiln_ScheduleAttr : Kiln_Attr<"Schedule", "schedule"> {
                             ::llvm::ArrayRef<::llvm::SmallVector<int64_t>> tiles,
                             ::llvm::ArrayRef<int64_t> order,
                             ::llvm::ArrayRef<int64_t> pack,
-                            std::optional<int64_t> group);
+                            std::optional<int64_t> group,
+                            std::optional<int64_t> prefetch = std::nullopt);
+    /// Without `prefetch`.
+    static ScheduleAttr get(::mlir::MLIRContext *context,
+                            ::llvm::ArrayRef<::mlir::DenseI64ArrayAttr> tiles,
+                            ::llvm::ArrayRef<int64_t> order,
+                            ::llvm::ArrayRef<int64_t> pack,
+                            std::optional<int64_t> group) {
+      return get(context, tiles, order, pack, group, std::nullopt);
+    }
   }];
 }
 

@@ -58,17 +58,19 @@ SmallVector<int64_t> ScheduleAttr::getOrderOrIdentity() const {
 ScheduleAttr ScheduleAttr::get(MLIRContext *context,
                                ArrayRef<SmallVector<int64_t>> tiles,
                                ArrayRef<int64_t> order, ArrayRef<int64_t> pack,
-                               std::optional<int64_t> group) {
+                               std::optional<int64_t> group,
+                               std::optional<int64_t> prefetch) {
   SmallVector<DenseI64ArrayAttr> levels;
   for (const SmallVector<int64_t> &level : tiles)
     levels.push_back(DenseI64ArrayAttr::get(context, level));
-  return get(context, levels, order, pack, group);
+  return get(context, levels, order, pack, group, prefetch);
 }
 
 LogicalResult
 ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                      ArrayRef<DenseI64ArrayAttr> tiles, ArrayRef<int64_t> order,
-                     ArrayRef<int64_t> pack, std::optional<int64_t> group) {
+                     ArrayRef<int64_t> pack, std::optional<int64_t> group,
+                     std::optional<int64_t> prefetch) {
   if (tiles.empty())
     return emitError() << "#kiln.schedule: tiles must have at least one level";
   size_t loops = tiles.front().size();
@@ -109,6 +111,9 @@ ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
   if (group && *group < 0)
     return emitError() << "#kiln.schedule: group must be >= 0, got " << *group;
+  if (prefetch && (*prefetch < 0 || *prefetch > 3))
+    return emitError() << "#kiln.schedule: prefetch is a locality in [0, 3], got "
+                       << *prefetch;
   return success();
 }
 
@@ -130,7 +135,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   MLIRContext *ctx = parser.getContext();
   std::optional<SmallVector<DenseI64ArrayAttr>> tiles;
   std::optional<SmallVector<int64_t>> order, pack;
-  std::optional<int64_t> group;
+  std::optional<int64_t> group, prefetch;
   if (parser.parseLess())
     return {};
   auto parseField = [&]() -> ParseResult {
@@ -178,9 +183,18 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
       group = g;
       return success();
     }
+    if (key == "prefetch") {
+      if (prefetch)
+        return duplicate();
+      int64_t l;
+      if (parser.parseInteger(l))
+        return failure();
+      prefetch = l;
+      return success();
+    }
     return parser.emitError(keyLoc)
            << "#kiln.schedule: unknown field '" << key
-           << "' (expected tiles, order, pack or group)";
+           << "' (expected tiles, order, pack, group or prefetch)";
   };
   if (parser.parseCommaSeparatedList(parseField) || parser.parseGreater())
     return {};
@@ -201,7 +215,7 @@ Attribute ScheduleAttr::parse(AsmParser &parser, Type) {
   return getChecked([&] { return parser.emitError(loc); }, ctx, *tiles,
                     order ? ArrayRef<int64_t>(*order) : ArrayRef<int64_t>(),
                     pack ? ArrayRef<int64_t>(*pack) : ArrayRef<int64_t>(),
-                    group);
+                    group, prefetch);
 }
 
 void ScheduleAttr::print(AsmPrinter &printer) const {
@@ -217,6 +231,8 @@ void ScheduleAttr::print(AsmPrinter &printer) const {
     os << ", pack = " << listToString(getPack());
   if (getGroup())
     os << ", group = " << *getGroup();
+  if (getPrefetch())
+    os << ", prefetch = " << *getPrefetch();
   os << ">";
 }
 

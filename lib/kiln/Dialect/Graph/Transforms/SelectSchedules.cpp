@@ -234,7 +234,7 @@ struct SelectSchedules
         if (!chosen.getGroup() && group.getInt() >= 0)
           chosen = ScheduleAttr::get(&getContext(), chosen.getTiles(),
                                      chosen.getOrder(), chosen.getPack(),
-                                     group.getInt());
+                                     group.getInt(), chosen.getPrefetch());
       op->setAttr(kScheduleAttrName, chosen);
       op->setAttr(kPredictedTimeAttrName,
                   b.getF64FloatAttr(best.seconds * 1e6));
