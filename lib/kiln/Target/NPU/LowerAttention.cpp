@@ -34,20 +34,10 @@ Value Lowering::attentionParamsInDram(Location loc, double scale,
       vals.push_back(c - r > bandDiag
                          ? APFloat::getInf(APFloat::IEEEsingle(), true)
                          : APFloat(0.0f));
-  Type f32 = b.getF32Type();
-  int64_t n = vals.size();
-  auto memT = MemRefType::get({n}, f32);
-  OpBuilder::InsertPoint ip = b.saveInsertionPoint();
-  b.setInsertionPoint(func);
-  std::string name =
-      (func.getSymName() + "_const" + Twine(numConstants++)).str();
-  auto global = memref::GlobalOp::create(
-      b, loc, name, b.getStringAttr("private"), memT,
-      DenseElementsAttr::get(RankedTensorType::get({n}, f32), vals),
-      /*constant=*/true, IntegerAttr());
-  b.restoreInsertionPoint(ip);
-  return memref::GetGlobalOp::create(
-      b, loc, memT, FlatSymbolRefAttr::get(global.getSymNameAttr()));
+  return constantInDram(
+      loc, DenseElementsAttr::get(
+               RankedTensorType::get({int64_t(vals.size())}, b.getF32Type()),
+               vals));
 }
 
 /// A view of `base` (an on-chip tile) at element `offset` with explicit

@@ -171,9 +171,7 @@ scf::ExecuteRegionOp Lowering::openNest(Operation *op) {
 
 Value Lowering::scalarsInDram(Location loc, ArrayRef<double> vals,
                               Type e) {
-  int64_t n = vals.size();
-  auto memT = MemRefType::get({n}, e);
-  auto valueT = RankedTensorType::get({n}, e);
+  auto valueT = RankedTensorType::get({int64_t(vals.size())}, e);
   auto fe = cast<FloatType>(e);
   SmallVector<APFloat> fs;
   for (double v : vals) {
@@ -182,17 +180,23 @@ Value Lowering::scalarsInDram(Location loc, ArrayRef<double> vals,
     f.convert(fe.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
     fs.push_back(f);
   }
+  return constantInDram(loc, DenseElementsAttr::get(valueT, fs));
+}
+
+Value Lowering::constantInDram(Location loc, DenseElementsAttr value) {
+  auto memT = MemRefType::get(value.getType().getShape(),
+                              value.getType().getElementType());
   OpBuilder::InsertPoint ip = b.saveInsertionPoint();
   b.setInsertionPoint(func);
   std::string name =
       (func.getSymName() + "_const" + Twine(numConstants++)).str();
-  auto global = memref::GlobalOp::create(
-      b, loc, name, b.getStringAttr("private"), memT,
-      DenseElementsAttr::get(valueT, fs), /*constant=*/true, IntegerAttr());
+  auto global = memref::GlobalOp::create(b, loc, name,
+                                         b.getStringAttr("private"), memT,
+                                         value, /*constant=*/true,
+                                         IntegerAttr());
   b.restoreInsertionPoint(ip);
-  Value g = memref::GetGlobalOp::create(
+  return memref::GetGlobalOp::create(
       b, loc, memT, FlatSymbolRefAttr::get(global.getSymNameAttr()));
-  return g;
 }
 
 LogicalResult Lowering::run() {

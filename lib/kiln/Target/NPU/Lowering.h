@@ -116,6 +116,9 @@ private:
                    int64_t bStride, bool bTransposed, Value c,
                    int64_t cStride, OpFoldResult m, OpFoldResult k,
                    OpFoldResult n);
+  /// `value` as a DRAM constant (a memref.global the emitter turns into a
+  /// segment), its get_global emitted at the builder.
+  Value constantInDram(Location loc, DenseElementsAttr value);
   /// A DRAM constant holding `vals` (the vector unit has no immediates:
   /// scalars are loaded by DMA), its get_global emitted at the builder.
   Value scalarsInDram(Location loc, ArrayRef<double> vals, Type e);
