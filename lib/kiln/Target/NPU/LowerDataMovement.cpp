@@ -35,12 +35,15 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   // Row tiles of the second-to-last dim: the schedule's (the NPU cost
   // model's, for a transpose), or without one a double-buffered tile in a
   // quarter of SPAD (the in and out DMAs of neighbouring tiles overlap).
+  // (Only a schedule whose loops are the copied view's dims.)
   int64_t tr;
-  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-      schedule && schedule.getNumLevels() >= 2 && rank >= 2 &&
-      schedule.getNumLoops() == size_t(rank) &&
-      schedule.getLevel(1)[rank - 2] > 0) {
-    tr = std::min(R, schedule.getLevel(1)[rank - 2]);
+  auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+  std::optional<int64_t> scheduled =
+      schedule && schedule.getNumLoops() == size_t(rank)
+          ? scheduledRowTile(op, rank)
+          : std::nullopt;
+  if (scheduled) {
+    tr = std::min(R, *scheduled);
   } else {
     int64_t budget = int64_t(target.getSpadBytes()) / 4;
     if (C * eb > budget)

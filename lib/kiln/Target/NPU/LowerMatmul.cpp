@@ -169,23 +169,14 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
     }
   };
 
-  auto region = scf::ExecuteRegionOp::create(b, loc, TypeRange{});
-  region->setAttr("npu.op", b.getStringAttr(op->getName().getStringRef()));
-  Block *body = &region.getRegion().emplaceBlock();
-  b.setInsertionPointToStart(body);
-  scf::YieldOp::create(b, loc);
-  b.setInsertionPointToStart(body);
-  OpBuilder::InsertPoint after = b.saveInsertionPoint();
+  auto region = openNest(op);
 
   // Unset loops: constant 0 with full size until opened.
-  b.setInsertionPoint(body->getTerminator());
   for (int64_t d = 0; d < nl; ++d)
     loops[d] = {idx(loc, 0), b.getIndexAttr(std::min(extents[d], steps[d])),
                 false};
-  (void)after;
   place();
   OpBuilder::InsertPoint cBlockEnd;
-  Value cMem;
   for (int64_t d : order) {
     if (d == nb + 2 && !cTile) {
       // C lives across the k loop: allocate it, drain it after.
@@ -339,7 +330,6 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
   b.setInsertionPointAfter(wrap);
   if (o)
     npu::DmaOp::create(b, loc, o, dst);
-  (void)cMem;
   b.setInsertionPointAfter(region);
   return success();
 }

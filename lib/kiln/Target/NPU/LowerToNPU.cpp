@@ -159,6 +159,15 @@ Value Lowering::reshapeView(Location loc, Value mem, RankedTensorType to) {
       ArrayRef<ReassociationIndices>{all}, sizes);
 }
 
+std::optional<int64_t> Lowering::scheduledRowTile(Operation *op,
+                                                 int64_t rank) {
+  auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+  if (!schedule || schedule.getNumLevels() < 2 || rank < 2 ||
+      schedule.getLevel(1)[rank - 2] <= 0)
+    return std::nullopt;
+  return schedule.getLevel(1)[rank - 2];
+}
+
 scf::ExecuteRegionOp Lowering::openNest(Operation *op) {
   auto region = scf::ExecuteRegionOp::create(b, op->getLoc(), TypeRange{});
   region->setAttr("npu.op", b.getStringAttr(op->getName().getStringRef()));

@@ -44,10 +44,8 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   // second-to-last loop), or without one x and y double-buffered in half
   // of SPAD.
   int64_t tr;
-  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-      schedule && schedule.getNumLevels() >= 2 && r >= 2 &&
-      schedule.getLevel(1)[r - 2] > 0) {
-    tr = std::min(rows, schedule.getLevel(1)[r - 2]);
+  if (std::optional<int64_t> t = scheduledRowTile(op, r)) {
+    tr = std::min(rows, *t);
   } else {
     int64_t budget = int64_t(target.getSpadBytes()) / 8;
     if (cols * 4 > budget)
@@ -306,17 +304,10 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
       int64_t(target.getSpadBytes()) /
           (2 * rowBytes * std::max<int64_t>(cols, 1)),
       1, std::max<int64_t>(rows, 1));
-  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-      schedule && schedule.getNumLevels() >= 2 && r >= 2 &&
-      schedule.getLevel(1)[r - 2] > 0)
-    tr = std::min(rows, schedule.getLevel(1)[r - 2]);
+  if (std::optional<int64_t> t = scheduledRowTile(op, r))
+    tr = std::min(rows, *t);
 
-  auto region = scf::ExecuteRegionOp::create(b, loc, TypeRange{});
-  region->setAttr("npu.op", b.getStringAttr(op->getName().getStringRef()));
-  Block *body = &region.getRegion().emplaceBlock();
-  b.setInsertionPointToStart(body);
-  scf::YieldOp::create(b, loc);
-  b.setInsertionPoint(body->getTerminator());
+  auto region = openNest(op);
 
   SmallVector<Value> dram;
   for (auto [i, v] : llvm::enumerate(op->getOperands())) {
@@ -412,18 +403,9 @@ LogicalResult Lowering::lowerSoftmax(SoftmaxOp op, Value out) {
                                "docs/npu-compiler.md)";
   int64_t cols = t.getDimSize(r - 1);
   int64_t rows = t.getNumElements() / std::max<int64_t>(cols, 1);
-  int64_t tr = rows;
-  if (auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-      schedule && schedule.getNumLevels() >= 2 && r >= 2 &&
-      schedule.getLevel(1)[r - 2] > 0)
-    tr = std::min(rows, schedule.getLevel(1)[r - 2]);
+  int64_t tr = std::min(rows, scheduledRowTile(op, r).value_or(rows));
 
-  auto region = scf::ExecuteRegionOp::create(b, loc, TypeRange{});
-  region->setAttr("npu.op", b.getStringAttr(op->getName().getStringRef()));
-  Block *body = &region.getRegion().emplaceBlock();
-  b.setInsertionPointToStart(body);
-  scf::YieldOp::create(b, loc);
-  b.setInsertionPoint(body->getTerminator());
+  auto region = openNest(op);
   Value in2 = as2D(loc, memOf.lookup(op.getInput()), rows, cols);
   Value out2 = as2D(loc, out, rows, cols);
   TileLoop rowLoop = openLoop(loc, b.getIndexAttr(rows), tr);

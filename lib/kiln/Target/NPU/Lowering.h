@@ -94,6 +94,9 @@ private:
   /// two, one DMA in and one DMA out per tile. Emitted at the builder's
   /// insertion point (inside a nest).
   LogicalResult copyThroughSpad(Operation *op, Value src, Value dst);
+  /// The row tile level 1 of `op`'s schedule gives the second-to-last of
+  /// its `rank` loops (the vector nests' row tiles), if it has one.
+  std::optional<int64_t> scheduledRowTile(Operation *op, int64_t rank);
   /// Opens a nest for `op` and leaves the builder inside it.
   scf::ExecuteRegionOp openNest(Operation *op);
   LogicalResult lowerDataMovement(Operation *op, Value out);
