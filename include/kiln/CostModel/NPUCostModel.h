@@ -18,6 +18,7 @@
 #include "kiln/Target/NPU/NPUTargetDescription.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kiln {
@@ -51,6 +52,30 @@ struct NPUMatmulCost {
   bool fits = true;
   std::string why;
 };
+/// One elementwise op of the chain kiln-npu-lower-to-npu fuses into an f32
+/// matmul's accumulator drain: `other` is its second operand (null for a
+/// unary op), of the result's shape or one row broadcast over the rows.
+struct NPUDrainStep {
+  mlir::Operation *op = nullptr;
+  mlir::Value other;
+  bool rowBroadcast = false;
+  bool runningIsLhs = true;
+};
+/// That chain for the kiln.matmul `matmul`: while the running value has one
+/// use, by an elementwise op of the same type in the same block whose other
+/// operand (distinct, of the result's shape or one row) exists before the
+/// matmul. The lowering fuses exactly these; the cost model sizes the
+/// drain's SPAD tiles from them.
+llvm::SmallVector<NPUDrainStep> npuDrainEpilogue(mlir::Operation *matmul);
+
+/// Causal attention in tq x tk tiles as the NPU lowering visits them (key
+/// tiles up to the last key a query tile sees): the smallest and largest
+/// diagonal offset d = qi + (Sk - Sq) - kj of the tiles that straddle the
+/// diagonal (some c - r > d), which size the on-chip mask band; nullopt
+/// when no tile does. Shared by the lowering and its cost estimate.
+std::optional<std::pair<int64_t, int64_t>>
+npuCausalBandOffsets(int64_t sq, int64_t sk, int64_t tq, int64_t tk);
+
 NPUMatmulCost estimateNPUMatmul(const npu::NPUTargetDescription &d,
                                 const NPUMatmulPlan &plan);
 

@@ -240,6 +240,22 @@ static std::optional<AttentionShape> attentionShape(AttentionOp op) {
   return s;
 }
 
+std::optional<std::pair<int64_t, int64_t>>
+kiln::npuCausalBandOffsets(int64_t sq, int64_t sk, int64_t tq, int64_t tk) {
+  int64_t dMin = INT64_MAX, dMax = INT64_MIN;
+  for (int64_t qi = 0; qi < sq; qi += tq) {
+    int64_t kvEnd = std::min(sk, qi + std::min(tq, sq - qi) + (sk - sq));
+    for (int64_t kj = 0; kj < kvEnd; kj += tk) {
+      int64_t d = qi + (sk - sq) - kj;
+      if (d < std::min(tk, sk - kj) - 1)
+        dMin = std::min(dMin, d), dMax = std::max(dMax, d);
+    }
+  }
+  if (dMin > dMax)
+    return std::nullopt;
+  return std::make_pair(dMin, dMax);
+}
+
 static double estimateAttention(const npu::NPUTargetDescription &d,
                                 const AttentionShape &s, int64_t tq,
                                 int64_t tk, bool &fits, double &dramBytes) {
@@ -252,18 +268,11 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     return 0;
   unsigned eb = s.eb;
   bool narrow = s.in != npu::ElemType::F32;
-  // The causal band's columns, as the lowering sizes it.
-  int64_t dMin = INT64_MAX, dMax = INT64_MIN;
-  if (s.causal)
-    for (int64_t qi = 0; qi < s.sq; qi += tq) {
-      int64_t kvEnd = std::min(s.sk, qi + std::min(tq, s.sq - qi) + s.sk - s.sq);
-      for (int64_t kj = 0; kj < kvEnd; kj += tk) {
-        int64_t dd = qi + s.sk - s.sq - kj;
-        if (dd < std::min(tk, s.sk - kj) - 1)
-          dMin = std::min(dMin, dd), dMax = std::max(dMax, dd);
-      }
-    }
-  int64_t band = dMin <= dMax ? tq * (tk + dMax - dMin) : 0;
+  // The causal band, as the lowering sizes it.
+  std::optional<std::pair<int64_t, int64_t>> offsets =
+      s.causal ? npuCausalBandOffsets(s.sq, s.sk, tq, tk) : std::nullopt;
+  int64_t band =
+      offsets ? tq * (tk + offsets->second - offsets->first) : 0;
   int64_t dk = std::max(s.d, s.dv), mr = s.maskRowBroadcast ? 1 : tq;
   uint64_t spadBytes = 4 * uint64_t(4 + band + 5 * tq +
                                     (narrow ? tq * s.dv : 0)) +
@@ -656,6 +665,46 @@ kiln::createNPUCostModel(npu::NPUTargetDescription description) {
   return std::make_unique<NPUCostModel>(std::move(description));
 }
 
+SmallVector<NPUDrainStep> kiln::npuDrainEpilogue(Operation *matmul) {
+  SmallVector<NPUDrainStep> steps;
+  Value v = matmul->getResult(0);
+  auto res = cast<RankedTensorType>(v.getType());
+  if (!res.getElementType().isF32())
+    return steps;
+  int64_t n = res.getDimSize(res.getRank() - 1);
+  while (v.hasOneUse()) {
+    Operation *u = *v.getUsers().begin();
+    if (!(isElementwise(u) || isa<CastOp>(u)) ||
+        u->getBlock() != matmul->getBlock() ||
+        u->getResult(0).getType() != v.getType())
+      break;
+    NPUDrainStep step;
+    step.op = u;
+    if (u->getNumOperands() == 2) {
+      if (u->getOperand(0) == u->getOperand(1))
+        break;
+      step.runningIsLhs = u->getOperand(0) == v;
+      step.other = u->getOperand(step.runningIsLhs ? 1 : 0);
+      auto ot = cast<RankedTensorType>(step.other.getType());
+      if (ot.getShape() == res.getShape())
+        step.rowBroadcast = false;
+      else if (ot.getRank() >= 1 && ot.getNumElements() == n &&
+               ot.getDimSize(ot.getRank() - 1) == n)
+        step.rowBroadcast = true;
+      else
+        break;
+      // Available before the matmul runs.
+      if (Operation *def = step.other.getDefiningOp();
+          def && (def->getBlock() != matmul->getBlock() ||
+                  !def->isBeforeInBlock(matmul)))
+        break;
+    }
+    steps.push_back(step);
+    v = u->getResult(0);
+  }
+  return steps;
+}
+
 static std::optional<NPUMatmulPlan> planOf(MatmulOp op, ScheduleAttr s) {
   auto res = cast<RankedTensorType>(op.getType());
   auto lhs = cast<RankedTensorType>(op.getLhs().getType());
@@ -675,35 +724,11 @@ static std::optional<NPUMatmulPlan> planOf(MatmulOp op, ScheduleAttr s) {
   p.k = lhs.getDimSize(lhs.getRank() - (op.getTransposeA() ? 2 : 1));
   p.in = *in;
   p.out = *out;
-  // The elementwise chain the lowering fuses into the drain (LowerToNPU.cpp
-  // run(): one use, same type, the other operand full or one row).
-  if (res.getElementType().isF32()) {
-    Value v = op.getResult();
-    while (v.hasOneUse()) {
-      Operation *u = *v.getUsers().begin();
-      if (!isElementwise(u) || u->getResult(0).getType() != v.getType())
-        break;
-      if (u->getNumOperands() == 2) {
-        Value other = u->getOperand(u->getOperand(0) == v ? 1 : 0);
-        auto ot = cast<RankedTensorType>(other.getType());
-        if (u->getOperand(0) == u->getOperand(1))
-          break;
-        // Fused only when the other operand exists before the matmul.
-        if (Operation *def = other.getDefiningOp();
-            def && (def->getBlock() != op->getBlock() ||
-                    !def->isBeforeInBlock(op)))
-          break;
-        if (ot.getShape() == res.getShape())
-          ++p.epilogueFull;
-        else if (ot.getNumElements() == p.n && ot.getRank() >= 1 &&
-                 ot.getDimSize(ot.getRank() - 1) == p.n)
-          ++p.epilogueRows;
-        else
-          break;
-      }
-      p.epilogue = true;
-      v = u->getResult(0);
-    }
+  // The elementwise chain the lowering fuses into the drain.
+  for (const NPUDrainStep &step : npuDrainEpilogue(op)) {
+    p.epilogue = true;
+    if (step.other)
+      ++(step.rowBroadcast ? p.epilogueRows : p.epilogueFull);
   }
   if (!s || s.getNumLevels() != 3)
     return p;

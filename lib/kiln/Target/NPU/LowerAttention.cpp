@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "kiln/CostModel/NPUCostModel.h"
 
 #include <cfloat>
 
@@ -145,23 +146,13 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
 
   // Causal tiles that straddle the diagonal get a window of one on-chip
   // band: d = qi + (Sk - Sq) - kj is the tile's diagonal offset, and a
-  // tile needs the mask iff some c - r > d. Enumerate the tiles the loops
-  // will visit to size the band.
-  int64_t dMin = INT64_MAX, dMax = INT64_MIN;
-  if (causal)
-    for (int64_t qi = 0; qi < Sq; qi += tq) {
-      int64_t tqr = std::min(tq, Sq - qi);
-      int64_t kvEnd = std::min(Sk, qi + tqr + (Sk - Sq));
-      for (int64_t kj = 0; kj < kvEnd; kj += tk) {
-        int64_t d = qi + (Sk - Sq) - kj, tkr = std::min(tk, Sk - kj);
-        if (d < tkr - 1) {
-          dMin = std::min(dMin, d);
-          dMax = std::max(dMax, d);
-        }
-      }
-    }
-  bool band = causal && dMin <= dMax;
-  int64_t bandCols = band ? tk + (dMax - dMin) : 0;
+  // tile needs the mask iff some c - r > d. The band spans the offsets of
+  // the tiles the loops will visit.
+  std::optional<std::pair<int64_t, int64_t>> offsets =
+      causal ? npuCausalBandOffsets(Sq, Sk, tq, tk) : std::nullopt;
+  bool band = offsets.has_value();
+  int64_t dMax = band ? offsets->second : 0;
+  int64_t bandCols = band ? tk + (dMax - offsets->first) : 0;
   int64_t bandRows = band ? tq : 0;
 
   // The optional mask, viewed as [B, Hq, Sq, Sk] with stride 0 on its

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "kiln/CostModel/NPUCostModel.h"
 #include "kiln/Target/NPU/Passes.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -315,42 +316,18 @@ LogicalResult Lowering::run() {
     Value result = op->getResult(0);
     // Elementwise consumers of an f32 matmul fuse into its accumulator
     // drain (bias, residual, activation): one nest, no DRAM round trip.
+    // The chain is the cost model's rule (npuDrainEpilogue), so the
+    // schedule it chose has room for the drain's tiles.
     SmallVector<EpilogueOp> epilogue;
-    if (matmul && cast<RankedTensorType>(result.getType())
-                      .getElementType()
-                      .isF32()) {
-      auto rt0 = cast<RankedTensorType>(result.getType());
-      int64_t n = rt0.getDimSize(rt0.getRank() - 1);
-      while (result.hasOneUse()) {
-        Operation *u = *result.getUsers().begin();
-        StringRef ufn = fnOf(u);
-        if (ufn.empty() || u->getBlock() != op->getBlock() ||
-            u->getResult(0).getType() != result.getType())
-          break;
-        EpilogueOp ep;
-        ep.fn = ufn.str();
-        if (u->getNumOperands() == 2) {
-          if (u->getOperand(0) == u->getOperand(1))
-            break;
-          ep.runningIsLhs = u->getOperand(0) == result;
-          ep.other = u->getOperand(ep.runningIsLhs ? 1 : 0);
-          auto ot = cast<RankedTensorType>(ep.other.getType());
-          if (ot.getShape() == rt0.getShape())
-            ep.rowBroadcast = false;
-          else if (ot.getRank() >= 1 && ot.getNumElements() == n &&
-                   ot.getDimSize(ot.getRank() - 1) == n)
-            ep.rowBroadcast = true;
-          else
-            break;
-          // Available before the matmul runs.
-          if (!memOf.count(ep.other))
-            break;
-        }
-        epilogue.push_back(ep);
-        fused.insert(u);
-        result = u->getResult(0);
+    if (matmul)
+      for (const NPUDrainStep &step : npuDrainEpilogue(matmul)) {
+        assert((!step.other || memOf.count(step.other)) &&
+               "a fused operand is lowered before the matmul");
+        epilogue.push_back({fnOf(step.op).str(), step.other,
+                            step.rowBroadcast, step.runningIsLhs});
+        fused.insert(step.op);
+        result = step.op->getResult(0);
       }
-    }
     Value out;
     auto rt = cast<RankedTensorType>(result.getType());
     if (auto it = resultIndex.find(result); it != resultIndex.end())
