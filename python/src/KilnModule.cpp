@@ -549,10 +549,17 @@ std::string PyModule::schedules(const std::string &target) const {
   OwningOpRef<ModuleOp> module = holder->module->clone();
   PassManager pm(session.context.get());
   KilnSelectSchedulesOptions options;
-  options.target = selectionTarget(descriptionSpec(target));
-  // As kilnc --print-schedule: fusion groups first.
-  pm.addPass(createKilnFormFusionGroups());
-  pm.addPass(createKilnSelectSchedules(options));
+  // npu:NAME and gpu[:DESC] are resolved by the selection itself (as
+  // kilnc); anything else names a CPU description.
+  StringRef spec(target);
+  options.target = spec.starts_with("npu:") || spec == "gpu" ||
+                           spec.starts_with("gpu:")
+                       ? target
+                       : selectionTarget(descriptionSpec(target));
+  // As kilnc --print-schedule: the rewrites that change which ops exist
+  // (attention recognized, sibling matmuls fused) and fusion groups first,
+  // so the printout is what the compile pipeline decides.
+  buildScheduleSelectionPipeline(pm, options);
   if (failed(pm.run(*module)))
     diags.raise(exceptionTypes.compile, "schedule selection failed");
   std::string s;
@@ -1309,7 +1316,8 @@ PYBIND11_MODULE(_kiln, m) {
            "The module after a stage of the CPU pipeline (kilnc --emit): "
            "kiln, linalg, tiled, llvm (LLVM dialect), llvm-ir, asm.")
       .def("schedules", &PyModule::schedules, py::arg("target") = "host",
-           "The cost model's schedule for every op (kilnc --print-schedule).")
+           "The cost model's schedule for every op (kilnc --print-schedule); "
+           "target: host, cpu:DESC, npu:NAME or gpu[:DESC].")
       .def("export_library", &PyModule::exportLibrary, py::arg("path"),
            py::arg("target") = "host", py::arg("header") = std::nullopt,
            "Compiles every public function into a shared library for the "

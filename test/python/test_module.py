@@ -164,6 +164,29 @@ def test_schedules():
     assert "tiles" in text or "us" in text
 
 
+UNFUSED_ATTENTION = """
+func.func @attn(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x32x8xf32>, %v: tensor<1x4x32x16xf32>) -> tensor<1x4x16x16xf32> {
+  %s = kiln.matmul %q, %k transpose_b : tensor<1x4x16x8xf32>, tensor<1x4x32x8xf32> -> tensor<1x4x16x32xf32>
+  %p = kiln.softmax %s : tensor<1x4x16x32xf32>
+  %o = kiln.matmul %p, %v : tensor<1x4x16x32xf32>, tensor<1x4x32x16xf32> -> tensor<1x4x16x16xf32>
+  return %o : tensor<1x4x16x16xf32>
+}
+"""
+
+
+def test_schedules_follow_the_compile_pipeline():
+    """schedules() runs the pipeline's decision stage (buildScheduleSelectionPipeline):
+    matmul/softmax/matmul is recognized as one kiln.attention first, so the
+    printout shows the schedule the compiled code uses, not three ops'."""
+    m = kiln.Module.parse(UNFUSED_ATTENTION)
+    for target in ("host", "npu:edge", "gpu:sm90"):
+        text = m.schedules(target)
+        assert "kiln.attention" in text, text
+        assert "kiln.softmax" not in text, text
+    # The module itself is not rewritten.
+    assert "kiln.softmax" in str(m)
+
+
 def test_load_onnx_model(tmp_path):
     """Module.load imports ONNX models with the C++ importer (docs/onnx.md)."""
     onnx = pytest.importorskip("onnx")
