@@ -36,6 +36,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -178,6 +179,39 @@ static int writeLibrary(ModuleOp module, const CPUTargetDescription &description
   return 0;
 }
 
+/// --target=gpu --emit=lib: the host code (after buildGPUPipeline, with the
+/// kernels embedded as PTX) in a shared library whose kiln_invoke_<fn> runs
+/// the function on host buffers, linked with libkiln_gpu_runtime.so from
+/// the lib/ directory beside kilnc's bin/ (the build tree's layout).
+static int writeGPULibrary(const char *argv0, ModuleOp module,
+                           const CPUTargetDescription &host,
+                           ArrayRef<LibraryEntryPoint> entryPoints,
+                           StringRef linker) {
+  std::string exe =
+      llvm::sys::fs::getMainExecutable(argv0, (void *)&writeGPULibrary);
+  llvm::SmallString<256> runtimeDir(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(runtimeDir, "..", "lib");
+  llvm::sys::path::remove_dots(runtimeDir, /*remove_dot_dot=*/true);
+  llvm::SmallString<256> runtime(runtimeDir);
+  llvm::sys::path::append(runtime, "libkiln_gpu_runtime.so");
+  if (!llvm::sys::fs::exists(runtime)) {
+    error() << "--target=gpu --emit=lib links Kiln's GPU runtime, and "
+            << runtime << " does not exist (build the kiln_gpu_runtime "
+            << "target)\n";
+    return 1;
+  }
+  std::vector<std::string> linkArgs = {
+      ("-L" + runtimeDir).str(), "-lkiln_gpu_runtime",
+      ("-Wl,-rpath," + runtimeDir).str()};
+  if (llvm::Error e = writeCPULibrary(module, host, entryPoints, linker,
+                                      outputFile, headerFile,
+                                      LibraryDevice::GPU, linkArgs)) {
+    error() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 /// The --target the selection pass resolves itself: a description found by
 /// name in `dirs` is passed as its path, so both agree on the file.
 static std::string selectionTarget(StringRef descSpec,
@@ -267,12 +301,20 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
     return 1;
   }
   if (emit.getNumOccurrences() == 0)
-    emit = Emit::PTX;
+    emit = StringRef(outputFile).ends_with(".so") ? Emit::Lib : Emit::PTX;
   if (emit != Emit::Kiln && emit != Emit::Linalg && emit != Emit::Tiled &&
       emit != Emit::GPU && emit != Emit::LLVMMLIR && emit != Emit::PTX &&
-      emit != Emit::Cubin) {
-    error() << "--target=gpu emits kiln, linalg, tiled, gpu, llvm-mlir, ptx "
-               "or cubin\n";
+      emit != Emit::Cubin && emit != Emit::Lib) {
+    error() << "--target=gpu emits kiln, linalg, tiled, gpu, llvm-mlir, ptx, "
+               "cubin or lib\n";
+    return 1;
+  }
+  if (!headerFile.empty() && emit != Emit::Lib) {
+    error() << "--header needs --emit=lib\n";
+    return 1;
+  }
+  if (emit == Emit::Lib && outputFile == "-") {
+    error() << "--emit=lib writes a shared library: give -o FILE.so\n";
     return 1;
   }
   GPUPipelineOptions options;
@@ -291,6 +333,9 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   }
   DialectRegistry registry;
   registerKilnDialects(registry);
+  // --emit=lib translates the host code, whose gpu.binary's
+  // #gpu.select_object handler embeds the PTX and loads it at startup.
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
@@ -311,6 +356,30 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
     printSchedules(*module, llvm::outs());
     return 0;
   }
+  // --emit=lib: what can be exported and how it is linked, before lowering.
+  std::vector<LibraryEntryPoint> entryPoints;
+  std::string linker;
+  std::optional<CPUTargetDescription> host;
+  if (emit == Emit::Lib) {
+    FailureOr<std::vector<LibraryEntryPoint>> collected =
+        collectLibraryEntryPoints(*module);
+    if (failed(collected))
+      return 1;
+    entryPoints = std::move(*collected);
+    llvm::Expected<CPUTargetDescription> resolved =
+        resolveCPUTargetDescription("host", dirs);
+    if (!resolved) {
+      error() << llvm::toString(resolved.takeError()) << "\n";
+      return 1;
+    }
+    host = std::move(*resolved);
+    llvm::Expected<std::string> found = findLibraryLinker(*host);
+    if (!found) {
+      error() << llvm::toString(found.takeError()) << "\n";
+      return 1;
+    }
+    linker = std::move(*found);
+  }
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
@@ -328,6 +397,8 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   }
   if (failed(pm.run(*module)))
     return 1;
+  if (emit == Emit::Lib)
+    return writeGPULibrary(argv0, *module, *host, entryPoints, linker);
   std::unique_ptr<llvm::ToolOutputFile> out =
       openOutputFile(outputFile, &message);
   if (!out) {

@@ -106,6 +106,25 @@ void kiln_gpu_event_destroy(kiln_gpu_event *event);
 /* "ok", "no driver", ... */
 const char *kiln_gpu_status_name(kiln_gpu_status status);
 
+/* Runs a compiled GPU entry point on host buffers: what the kiln_invoke_<fn>
+ * of a `kilnc --target=gpu --emit=lib` library calls. `descriptors` holds
+ * one host memref descriptor per tensor ({allocated, aligned, offset,
+ * sizes[rank], strides[rank]}, dense row-major), inputs then outputs;
+ * `ranks` and `element_bytes` give each tensor's rank and element size.
+ * Each tensor gets a device buffer (the outputs' current contents are
+ * copied in too, so untouched elements keep them), `device_invoke` is
+ * called with descriptors of the device buffers, the device synchronized,
+ * the outputs copied back and the buffers freed on every path. Returns
+ * KILN_GPU_OK, or the first failure's status with kiln_gpu_error() saying
+ * why (e.g. KILN_GPU_NO_DRIVER on a machine without a GPU); outputs are
+ * then unchanged. */
+kiln_gpu_status kiln_gpu_call_on_host_buffers(void (*device_invoke)(void **),
+                                              void **descriptors,
+                                              int32_t num_inputs,
+                                              int32_t num_outputs,
+                                              const int32_t *ranks,
+                                              const int32_t *element_bytes);
+
 /*===- The mgpu* ABI of MLIR 22's gpu-to-llvm lowering -------------------===*
  * Handles are the driver's (CUmodule, CUfunction, CUstream, CUevent) as
  * opaque pointers; device pointers are CUdeviceptr values. Index arguments

@@ -92,7 +92,10 @@ typedef enum kiln_status {
   KILN_ERROR_DTYPE_MISMATCH = 6,
   KILN_ERROR_RANK_MISMATCH = 7,
   KILN_ERROR_SHAPE_MISMATCH = 8,
-  KILN_ERROR_OUT_OF_MEMORY = 9
+  KILN_ERROR_OUT_OF_MEMORY = 9,
+  KILN_ERROR_DEVICE = 10 /* a GPU library's device failed or is absent (no
+                            CUDA driver, out of device memory, a kernel
+                            fault); the outputs are unchanged */
 } kiln_status;
 
 /* A tensor bound to a call: `data` points at the dense row-major elements,
@@ -134,7 +137,9 @@ KILN_API kiln_status kiln_function_output(const kiln_function *function,
                                           size_t index, kiln_tensor *tensor);
 
 /* Runs the function: checks every tensor against the signature, then calls
- * the compiled code, which reads `inputs` and writes `outputs`. */
+ * the compiled code, which reads `inputs` and writes `outputs`. For a
+ * library compiled for a GPU (kilnc --target=gpu --emit=lib) the buffers
+ * are host memory too: they are copied to the device and back. */
 KILN_API kiln_status kiln_function_call(const kiln_function *function,
                                         const kiln_tensor *inputs,
                                         size_t num_inputs,

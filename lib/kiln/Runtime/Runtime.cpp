@@ -36,18 +36,29 @@ struct TensorSig {
 };
 
 using InvokeFn = void (*)(void **);
+/// A GPU library's kiln_invoke_<fn>: returns a kiln_gpu_status (0: ran).
+using DeviceInvokeFn = int32_t (*)(void **);
+/// kiln_gpu_error of the GPU runtime the library links.
+using DeviceErrorFn = const char *(*)(void);
 
 } // namespace
 
 struct kiln_function {
   char *name;
   InvokeFn invoke;
+  /// GPU libraries: kiln_invoke_<fn> returns a status, and deviceError (the
+  /// module's) says why it failed.
+  DeviceInvokeFn deviceInvoke;
+  DeviceErrorFn deviceError;
   size_t numInputs, numOutputs;
   TensorSig *tensors; // inputs, then outputs
 };
 
 struct kiln_module {
   void *handle;
+  /// Set for GPU libraries (`kiln_device` = "gpu"): their invoke returns a
+  /// status, and this says why it failed.
+  DeviceErrorFn deviceError;
   size_t numFunctions;
   kiln_function *functions;
 };
@@ -89,6 +100,7 @@ extern "C" const char *kiln_status_name(kiln_status status) {
   case KILN_ERROR_RANK_MISMATCH: return "KILN_ERROR_RANK_MISMATCH";
   case KILN_ERROR_SHAPE_MISMATCH: return "KILN_ERROR_SHAPE_MISMATCH";
   case KILN_ERROR_OUT_OF_MEMORY: return "KILN_ERROR_OUT_OF_MEMORY";
+  case KILN_ERROR_DEVICE: return "KILN_ERROR_DEVICE";
   }
   return "KILN_ERROR_UNKNOWN";
 }
@@ -269,6 +281,21 @@ extern "C" kiln_status kiln_module_load(const char *path,
                 path);
   }
   list += 6;
+  // A GPU library (kilnc --target=gpu --emit=lib): its invoke reports the
+  // device's status, and the GPU runtime it links (libkiln_gpu_runtime.so,
+  // found through this handle's dependencies) says why a call failed.
+  if (const char *device = static_cast<const char *>(dlsym(handle, "kiln_device"))) {
+    m->deviceError =
+        strcmp(device, "gpu") == 0
+            ? reinterpret_cast<DeviceErrorFn>(dlsym(handle, "kiln_gpu_error"))
+            : nullptr;
+    if (!m->deviceError) {
+      kiln_module_free(m);
+      return fail(KILN_ERROR_NOT_A_KILN_LIBRARY,
+                  "'%s' runs on a device ('%s') this runtime cannot call",
+                  path, device);
+    }
+  }
   size_t count = 0;
   for (const char *p = list; *p; ++p)
     count += *p == '\n';
@@ -292,7 +319,11 @@ extern "C" kiln_status kiln_module_load(const char *path,
     snprintf(symbol, sizeof(symbol), "kiln_signature_%s", f.name);
     const char *signature = static_cast<const char *>(dlsym(handle, symbol));
     snprintf(symbol, sizeof(symbol), "kiln_invoke_%s", f.name);
-    f.invoke = reinterpret_cast<InvokeFn>(dlsym(handle, symbol));
+    void *invoke = dlsym(handle, symbol);
+    f.invoke = reinterpret_cast<InvokeFn>(invoke);
+    f.deviceError = m->deviceError;
+    if (f.deviceError)
+      f.deviceInvoke = reinterpret_cast<DeviceInvokeFn>(invoke);
     if (!signature || !f.invoke || !parseSignature(signature, f)) {
       kiln_status s = fail(KILN_ERROR_NOT_A_KILN_LIBRARY,
                            "'%s': missing or malformed metadata for function "
@@ -482,10 +513,19 @@ extern "C" kiln_status kiln_function_call(const kiln_function *function,
     kiln::writeMemRefDescriptor(d, data, sig.shape, sig.rank);
     d += kiln::memrefDescriptorWords(sig.rank);
   }
-  f->invoke(args);
+  int32_t deviceStatus = 0;
+  if (f->deviceInvoke)
+    deviceStatus = f->deviceInvoke(args);
+  else
+    f->invoke(args);
   if (storage != stackWords)
     free(storage);
   if (args != stackArgs)
     free(args);
+  if (deviceStatus != 0) {
+    const char *why = f->deviceError();
+    return fail(KILN_ERROR_DEVICE, "'%s' did not run on the GPU: %s", f->name,
+                why ? why : "the GPU runtime gave no reason");
+  }
   return KILN_OK;
 }

@@ -45,10 +45,24 @@ struct LibraryEntryPoint {
 mlir::FailureOr<std::vector<LibraryEntryPoint>>
 collectLibraryEntryPoints(mlir::ModuleOp module);
 
+/// Where a library's entry points take their buffers.
+enum class LibraryDevice {
+  /// `_mlir_ciface_<fn>` takes host buffers; `void kiln_invoke_<fn>(void **)`
+  /// calls it (the CPU).
+  Host,
+  /// `_mlir_ciface_<fn>` takes device buffers (docs/gpu.md's host ABI);
+  /// `int32_t kiln_invoke_<fn>(void **)` runs it on host buffers through
+  /// kiln_gpu_call_on_host_buffers (libkiln_gpu_runtime.so) and returns its
+  /// kiln_gpu_status, and the library exports `kiln_device = "gpu"` so the
+  /// runtime C API checks that status.
+  GPU,
+};
+
 /// Adds the runtime metadata to the optimized LLVM module: `kiln_functions`,
 /// and per entry point `kiln_signature_<fn>` and `kiln_invoke_<fn>`.
 llvm::Error addLibraryMetadata(llvm::Module &module,
-                               llvm::ArrayRef<LibraryEntryPoint> entryPoints);
+                               llvm::ArrayRef<LibraryEntryPoint> entryPoints,
+                               LibraryDevice device = LibraryDevice::Host);
 
 /// The C compiler driver that links libraries for `description`: $KILN_CC,
 /// else clang-22, clang or cc on PATH. Refuses descriptions whose triple is
@@ -58,10 +72,12 @@ llvm::Expected<std::string>
 findLibraryLinker(const CPUTargetDescription &description);
 
 /// Links `objectPath` into the shared library `outputPath` with `linker`
-/// (`-shared -Wl,-z,defs -lm`: every symbol must resolve in libc or libm).
+/// (`-shared -Wl,-z,defs -lm`: every symbol must resolve in libc, libm or
+/// what `extraArgs` adds, e.g. `-lkiln_gpu_runtime` and its rpath).
 llvm::Error linkSharedLibrary(llvm::StringRef linker,
                               llvm::StringRef objectPath,
-                              llvm::StringRef outputPath);
+                              llvm::StringRef outputPath,
+                              llvm::ArrayRef<std::string> extraArgs = {});
 
 /// Where the header of the library `outputPath` goes unless named:
 /// `outputPath` without `.so`, plus `.h`.
@@ -75,19 +91,32 @@ std::string libraryHeaderGuard(llvm::StringRef headerPath);
 /// The C header for the library (`libraryName` is mentioned in comments).
 std::string
 generateLibraryHeader(llvm::ArrayRef<LibraryEntryPoint> entryPoints,
-                      llvm::StringRef libraryName, llvm::StringRef guard);
+                      llvm::StringRef libraryName, llvm::StringRef guard,
+                      LibraryDevice device = LibraryDevice::Host);
 
-/// `kilnc --emit=lib` after the CPU lowering pipeline: `module` (the LLVM
-/// dialect) becomes optimized LLVM IR for `description` with the runtime
-/// metadata of `entryPoints`, an object in a temporary file, and the shared
-/// library `outputPath` linked with `linker`; then the C header `headerPath`
-/// (empty: defaultLibraryHeaderPath). The header is opened before linking,
-/// so a failure leaves neither file.
+/// Writes `header` (empty: defaultLibraryHeaderPath), opened before linking
+/// so a failure leaves neither file, then links `objectPath` into
+/// `outputPath` (linkSharedLibrary with `extraArgs`).
+llvm::Error linkLibraryAndWriteHeader(
+    llvm::ArrayRef<LibraryEntryPoint> entryPoints, llvm::StringRef linker,
+    llvm::StringRef objectPath, llvm::StringRef outputPath,
+    llvm::StringRef headerPath, LibraryDevice device,
+    llvm::ArrayRef<std::string> extraArgs = {});
+
+/// `kilnc --emit=lib` after the CPU lowering pipeline (or the GPU one, whose
+/// host code is CPU code too: `device` GPU): `module` (the LLVM dialect)
+/// becomes optimized LLVM IR for `description` with the runtime metadata of
+/// `entryPoints`, an object in a temporary file, and the shared library
+/// `outputPath` linked with `linker` (plus `extraLinkArgs`); then the C
+/// header `headerPath` (empty: defaultLibraryHeaderPath). The header is
+/// opened before linking, so a failure leaves neither file.
 llvm::Error writeCPULibrary(mlir::ModuleOp module,
                             const CPUTargetDescription &description,
                             llvm::ArrayRef<LibraryEntryPoint> entryPoints,
                             llvm::StringRef linker, llvm::StringRef outputPath,
-                            llvm::StringRef headerPath = "");
+                            llvm::StringRef headerPath = "",
+                            LibraryDevice device = LibraryDevice::Host,
+                            llvm::ArrayRef<std::string> extraLinkArgs = {});
 
 } // namespace kiln
 

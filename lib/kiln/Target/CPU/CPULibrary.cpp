@@ -111,8 +111,25 @@ static void addString(llvm::Module &module, StringRef name, StringRef value) {
 }
 
 llvm::Error kiln::addLibraryMetadata(llvm::Module &module,
-                                     ArrayRef<LibraryEntryPoint> entryPoints) {
+                                     ArrayRef<LibraryEntryPoint> entryPoints,
+                                     LibraryDevice device) {
   llvm::LLVMContext &ctx = module.getContext();
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *invokeType =
+      llvm::FunctionType::get(device == LibraryDevice::GPU
+                                  ? static_cast<llvm::Type *>(i32)
+                                  : llvm::Type::getVoidTy(ctx),
+                              {ptr}, false);
+  auto *deviceInvokeType =
+      llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
+  llvm::FunctionCallee callOnHost;
+  if (device == LibraryDevice::GPU) {
+    addString(module, "kiln_device", "gpu");
+    callOnHost = module.getOrInsertFunction(
+        "kiln_gpu_call_on_host_buffers",
+        llvm::FunctionType::get(i32, {ptr, ptr, i32, i32, ptr, ptr}, false));
+  }
   std::string list = "kiln1\n";
   for (const LibraryEntryPoint &entry : entryPoints) {
     list += entry.name + "\n";
@@ -141,19 +158,49 @@ llvm::Error kiln::addLibraryMetadata(llvm::Module &module,
         }))
       return makeError(cifaceName + " does not take one memref descriptor "
                                     "pointer per input and output");
-    auto *ptr = llvm::PointerType::getUnqual(ctx);
-    auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false);
-    llvm::Function *invoke =
-        llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
-                               "kiln_invoke_" + entry.name, module);
-    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
+    // (GPU: the unpacking is the internal kiln_device_invoke_<fn>, which
+    // kiln_invoke_<fn> hands to the runtime with device descriptors.)
+    bool gpu = device == LibraryDevice::GPU;
+    llvm::Function *unpack = llvm::Function::Create(
+        gpu ? deviceInvokeType : invokeType,
+        gpu ? llvm::GlobalValue::InternalLinkage
+            : llvm::GlobalValue::ExternalLinkage,
+        (gpu ? "kiln_device_invoke_" : "kiln_invoke_") + entry.name, module);
+    llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", unpack));
     llvm::SmallVector<llvm::Value *> args;
     for (size_t i = 0; i < numArgs; ++i) {
-      llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptr, invoke->getArg(0), i);
+      llvm::Value *slot = b.CreateConstInBoundsGEP1_64(ptr, unpack->getArg(0), i);
       args.push_back(b.CreateLoad(ptr, slot));
     }
     b.CreateCall(ciface, args);
     b.CreateRetVoid();
+    if (!gpu)
+      continue;
+    // int32_t kiln_invoke_<fn>(void **host) = kiln_gpu_call_on_host_buffers(
+    //     kiln_device_invoke_<fn>, host, #in, #out, ranks, element bytes).
+    SmallVector<int32_t> ranks, elementBytes;
+    for (const std::vector<LibraryTensor> *list : {&entry.inputs, &entry.outputs})
+      for (const LibraryTensor &t : *list) {
+        ranks.push_back(int32_t(t.shape.size()));
+        elementBytes.push_back(int32_t(dtypeByteSize(t.dtype)));
+      }
+    auto table = [&](ArrayRef<int32_t> values, const std::string &name) {
+      llvm::Constant *init = llvm::ConstantDataArray::get(ctx, values);
+      return new llvm::GlobalVariable(module, init->getType(), true,
+                                      llvm::GlobalValue::PrivateLinkage, init,
+                                      name);
+    };
+    llvm::Function *invoke =
+        llvm::Function::Create(invokeType, llvm::GlobalValue::ExternalLinkage,
+                               "kiln_invoke_" + entry.name, module);
+    llvm::IRBuilder<> h(llvm::BasicBlock::Create(ctx, "entry", invoke));
+    h.CreateRet(h.CreateCall(
+        callOnHost,
+        {unpack, invoke->getArg(0),
+         h.getInt32(uint32_t(entry.inputs.size())),
+         h.getInt32(uint32_t(entry.outputs.size())),
+         table(ranks, "kiln_ranks_" + entry.name),
+         table(elementBytes, "kiln_element_bytes_" + entry.name)}));
   }
   addString(module, "kiln_functions", list);
 
@@ -197,7 +244,8 @@ kiln::findLibraryLinker(const CPUTargetDescription &description) {
 }
 
 llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
-                                    StringRef outputPath) {
+                                    StringRef outputPath,
+                                    ArrayRef<std::string> extraArgs) {
   // Parallel loops call LLVM's OpenMP runtime (__kmpc_*): link libomp (only
   // when the object needs it: --as-needed) with an rpath to its directory,
   // so the library loads without LD_LIBRARY_PATH.
@@ -223,6 +271,8 @@ llvm::Error kiln::linkSharedLibrary(StringRef linker, StringRef objectPath,
       "-DKILN_BUFFER_CACHE_HIDDEN", "-pthread",
       "-Wl,-z,defs", "-lm",  "-Wl,--push-state,--as-needed",
       openmp,        "-Wl,--pop-state",     rpath};
+  for (const std::string &arg : extraArgs)
+    args.push_back(arg);
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0,
                                      &message);
@@ -276,7 +326,9 @@ static std::string typeString(const LibraryTensor &t) {
 }
 
 std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
-                                        StringRef libraryName, StringRef guard) {
+                                        StringRef libraryName, StringRef guard,
+                                        LibraryDevice device) {
+  bool gpu = device == LibraryDevice::GPU;
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "/* " << libraryName << ": written by kilnc --emit=lib; do not edit.\n"
@@ -288,11 +340,21 @@ std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
      << " *    row-major buffers of the shapes in the comments, which the\n"
      << " *    caller allocates (outputs are overwritten). Nothing is checked:\n"
      << " *    a wrong buffer size corrupts memory. f16/bf16 elements are\n"
-     << " *    uint16_t bit patterns, i1 one uint8_t holding 0 or 1.\n"
-     << " *    They call _mlir_ciface_<fn>(in..., out...), which takes one\n"
-     << " *    kiln_memref_<R>d descriptor per tensor: {allocated, aligned,\n"
-     << " *    offset, sizes[R], strides[R]} (element counts, row-major).\n"
-     << " *\n"
+     << " *    uint16_t bit patterns, i1 one uint8_t holding 0 or 1.\n";
+  if (gpu)
+    os << " *    The buffers are host memory: kiln_run_<fn> returns 0 when the\n"
+       << " *    function ran on the GPU, else a kiln_gpu_status\n"
+       << " *    (kiln_gpu_runtime.h; kiln_gpu_error() says why, e.g. no CUDA\n"
+       << " *    driver). It calls kiln_invoke_<fn>, which copies the tensors\n"
+       << " *    to device buffers and back around _mlir_ciface_<fn>(in...,\n"
+       << " *    out...): that one takes kiln_memref_<R>d descriptors of\n"
+       << " *    DEVICE buffers (kiln_gpu_malloc): {allocated, aligned, offset,\n"
+       << " *    sizes[R], strides[R]} (element counts, row-major).\n";
+  else
+    os << " *    They call _mlir_ciface_<fn>(in..., out...), which takes one\n"
+       << " *    kiln_memref_<R>d descriptor per tensor: {allocated, aligned,\n"
+       << " *    offset, sizes[R], strides[R]} (element counts, row-major).\n";
+  os << " *\n"
      << " * 2. Load it at run time with the runtime C API (kiln_runtime.h,\n"
      << " *    libkiln_runtime.so): kiln_module_load, kiln_module_get_function,\n"
      << " *    kiln_function_call, which check every tensor's dtype and shape\n"
@@ -336,7 +398,11 @@ std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
          << "d *" << p.first;
     if (params.empty())
       os << "void";
-    os << ");\n\nstatic inline void kiln_run_" << entry.name << "(";
+    os << ");\n";
+    if (gpu)
+      os << "int32_t kiln_invoke_" << entry.name << "(void **descriptors);\n";
+    os << "\nstatic inline " << (gpu ? "int32_t" : "void") << " kiln_run_"
+       << entry.name << "(";
     for (auto [i, p] : llvm::enumerate(params))
       os << (i ? ", " : "") << (i < entry.inputs.size() ? "const " : "")
          << cTypeOf(p.second->dtype) << " *" << p.first;
@@ -359,6 +425,17 @@ std::string kiln::generateLibraryHeader(ArrayRef<LibraryEntryPoint> entryPoints,
       }
       os << "};\n";
     }
+    if (gpu) {
+      if (params.empty()) {
+        os << "  return kiln_invoke_" << entry.name << "((void **)0);\n}\n";
+        continue;
+      }
+      os << "  void *descriptors[] = {";
+      for (auto [i, p] : llvm::enumerate(params))
+        os << (i ? ", " : "") << "&" << p.first << "_d";
+      os << "};\n  return kiln_invoke_" << entry.name << "(descriptors);\n}\n";
+      continue;
+    }
     os << "  _mlir_ciface_" << entry.name << "(";
     for (auto [i, p] : llvm::enumerate(params))
       os << (i ? ", " : "") << "&" << p.first << "_d";
@@ -373,7 +450,8 @@ llvm::Error kiln::writeCPULibrary(ModuleOp module,
                                   const CPUTargetDescription &description,
                                   ArrayRef<LibraryEntryPoint> entryPoints,
                                   StringRef linker, StringRef outputPath,
-                                  StringRef headerPath) {
+                                  StringRef headerPath, LibraryDevice device,
+                                  ArrayRef<std::string> extraLinkArgs) {
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
       createCPUTargetMachine(description);
   if (!machine)
@@ -383,7 +461,7 @@ llvm::Error kiln::writeCPULibrary(ModuleOp module,
       translateToOptimizedLLVMIR(module, llvmContext, **machine);
   if (!llvmModule)
     return llvmModule.takeError();
-  if (llvm::Error e = addLibraryMetadata(**llvmModule, entryPoints))
+  if (llvm::Error e = addLibraryMetadata(**llvmModule, entryPoints, device))
     return e;
 
   int fd;
@@ -412,11 +490,12 @@ llvm::Error kiln::writeCPULibrary(ModuleOp module,
   if (ec)
     return makeError("cannot open output file '" + header +
                      "': " + ec.message());
-  if (llvm::Error e = linkSharedLibrary(linker, objectPath, outputPath))
+  if (llvm::Error e =
+          linkSharedLibrary(linker, objectPath, outputPath, extraLinkArgs))
     return e;
   out.os() << generateLibraryHeader(entryPoints,
                                     llvm::sys::path::filename(outputPath),
-                                    libraryHeaderGuard(header));
+                                    libraryHeaderGuard(header), device);
   out.keep();
   return llvm::Error::success();
 }

@@ -357,6 +357,73 @@ EXPORT kiln_gpu_status kiln_gpu_synchronize(void) {
   return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
 }
 
+/*===- Entry points on host buffers (kilnc --target=gpu --emit=lib) ------===*/
+
+/* Descriptors have 3 + 2 * rank 64-bit words (MemRefDescriptor.h); ranks
+ * are bounded so the device copies live on the stack. */
+enum { kMaxCallTensors = 64, kMaxCallRank = 16 };
+
+EXPORT kiln_gpu_status kiln_gpu_call_on_host_buffers(
+    void (*deviceInvoke)(void **), void **descriptors, int32_t numInputs,
+    int32_t numOutputs, const int32_t *ranks, const int32_t *elementBytes) {
+  int32_t n = numInputs + numOutputs;
+  if (!deviceInvoke || (n && (!descriptors || !ranks || !elementBytes)) ||
+      numInputs < 0 || numOutputs < 0 || n > kMaxCallTensors) {
+    recordError("kiln_gpu_call_on_host_buffers: invalid arguments (at most "
+                "%d tensors)", (int)kMaxCallTensors);
+    return KILN_GPU_INVALID_ARGUMENT;
+  }
+  kiln_gpu_clear_error();
+  int64_t device[kMaxCallTensors][3 + 2 * kMaxCallRank];
+  void *deviceArgs[kMaxCallTensors];
+  void *buffers[kMaxCallTensors] = {0};
+  size_t bytes[kMaxCallTensors];
+  kiln_gpu_status status = KILN_GPU_OK;
+  int32_t i = 0;
+  for (; i < n && status == KILN_GPU_OK; ++i) {
+    const int64_t *host = (const int64_t *)descriptors[i];
+    int32_t rank = ranks[i];
+    if (!host || rank < 0 || rank > kMaxCallRank || elementBytes[i] <= 0) {
+      recordError("kiln_gpu_call_on_host_buffers: tensor %d has no "
+                  "descriptor or a rank above %d", (int)i, (int)kMaxCallRank);
+      status = KILN_GPU_INVALID_ARGUMENT;
+      break;
+    }
+    size_t count = 1;
+    for (int32_t d = 0; d < rank; ++d)
+      count *= (size_t)host[3 + d];
+    bytes[i] = count * (size_t)elementBytes[i];
+    const char *data = (const char *)(uintptr_t)host[1] +
+                       host[2] * (int64_t)elementBytes[i];
+    status = kiln_gpu_malloc(bytes[i], &buffers[i]);
+    if (status == KILN_GPU_OK)
+      status = kiln_gpu_copy_to_device(buffers[i], data, bytes[i]);
+    /* The same descriptor over the device buffer: dense, offset 0. */
+    memcpy(device[i], host, sizeof(int64_t) * (3 + 2 * (size_t)rank));
+    memcpy(&device[i][0], &buffers[i], sizeof(void *));
+    memcpy(&device[i][1], &buffers[i], sizeof(void *));
+    device[i][2] = 0;
+    deviceArgs[i] = device[i];
+  }
+  if (status == KILN_GPU_OK) {
+    deviceInvoke(deviceArgs);
+    /* The generated host code checks nothing: its mgpu* calls record
+     * failures, and kernel faults surface at the synchronization. */
+    status = kiln_gpu_synchronize();
+    if (status == KILN_GPU_OK && kiln_gpu_error())
+      status = initStatus != KILN_GPU_OK ? initStatus : KILN_GPU_DRIVER_ERROR;
+    for (int32_t o = numInputs; o < n && status == KILN_GPU_OK; ++o) {
+      const int64_t *host = (const int64_t *)descriptors[o];
+      char *data = (char *)(uintptr_t)host[1] + host[2] * (int64_t)elementBytes[o];
+      status = kiln_gpu_copy_to_host(data, buffers[o], bytes[o]);
+    }
+  }
+  for (int32_t k = 0; k < n; ++k)
+    if (buffers[k])
+      kiln_gpu_free(buffers[k]);
+  return status;
+}
+
 struct kiln_gpu_event {
   KCUevent event;
 };
