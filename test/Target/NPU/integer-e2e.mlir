@@ -47,6 +47,31 @@
 // IR-LABEL: func.func @casts
 // IR: npu.vec_unary "copy" %{{.*}}, %[[W:.*]] : memref<{{.*}}xf32, {{.*}}>, memref<{{.*}}xi64, {{.*}}>
 // IR-NEXT: npu.vec_unary "copy" %[[W]], %{{.*}} : memref<{{.*}}xi64, {{.*}}>, memref<{{.*}}xi32, {{.*}}>
+//
+// An f32 matmul's drain fuses the f32 bias add but not the cast to i32 or
+// the integer add after it (npuDrainEpilogue keeps the matmul's type): they
+// are nests of their own. Integer-valued inputs keep the f32 matmul exact.
+// RUN: kiln-opt %t/drain.mlir --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=DRAIN
+// DRAIN: npu.matmul
+// DRAIN: npu.vec_binary "add" {{.*}}f32
+// DRAIN: {npu.op = "kiln.matmul"}
+// DRAIN: npu.vec_unary "copy"
+// DRAIN: {npu.op = "kiln.cast"}
+// DRAIN: npu.vec_binary "add" {{.*}}i32
+// DRAIN: {npu.op = "kiln.add"}
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(3); np.save('%t/in/ma.npy', r.integers(-40, 40, (20, 24)).astype(np.float32)); np.save('%t/in/mb.npy', r.integers(-40, 40, (24, 36)).astype(np.float32)); np.save('%t/in/mbias.npy', r.integers(-9, 9, (36,)).astype(np.float32))"
+// RUN: kiln-run %t/drain.mlir --target=npu:edge --input=%t/in/ma.npy,%t/in/mb.npy,%t/in/mbias.npy --compare-to=ref --rtol=0 --atol=0 2>&1 | FileCheck %s --check-prefix=SMALL
+// RUN: kiln-run %t/drain.mlir --target=npu:%S/ISA/Inputs/npu-odd.json --input=%t/in/ma.npy,%t/in/mb.npy,%t/in/mbias.npy --compare-to=ref --rtol=0 --atol=0 2>&1 | FileCheck %s --check-prefix=SMALL
+
+//--- drain.mlir
+func.func @drain(%a: tensor<20x24xf32>, %b: tensor<24x36xf32>, %bias: tensor<36xf32>) -> tensor<20x36xi32> {
+  %c = kiln.matmul %a, %b {kiln.schedule = #kiln.schedule<tiles = [[0, 0, 0], [20, 36, 24], [20, 16, 16]], order = [1, 0, 2]>} : tensor<20x24xf32>, tensor<24x36xf32> -> tensor<20x36xf32>
+  %d = kiln.add %c, %bias : tensor<20x36xf32>, tensor<36xf32> -> tensor<20x36xf32>
+  %i = kiln.cast %d : tensor<20x36xf32> -> tensor<20x36xi32>
+  %k = kiln.constant dense<2147483000> : tensor<i32>
+  %e = kiln.add %i, %k : tensor<20x36xi32>, tensor<i32> -> tensor<20x36xi32>
+  return %e : tensor<20x36xi32>
+}
 
 //--- int.mlir
 func.func @int32(%a: tensor<6x40xi32>, %b: tensor<6x40xi32>, %d: tensor<6x40xi32>, %bias: tensor<40xi32>, %col: tensor<6x1xi32>, %c: tensor<6x40xi1>) -> (tensor<6x40xi32>, tensor<6x40xi32>, tensor<6x40xi32>, tensor<6x40xi32>, tensor<6x40xi32>, tensor<6x40xi32>, tensor<6x40xi32>) {
