@@ -41,6 +41,11 @@
 // arithmetic without a division.
 // RUN: kiln-run %t/int.mlir --target=npu:edge --function=small --random-inputs --compare-to=ref --rtol=0 --atol=0 2>&1 | FileCheck %s --check-prefix=SMALL
 // SMALL: vs target ref: max abs error 0, max rel error 0 (rtol 0, atol 0): OK
+// Broadcasts that are materialized ([4, 20] over a batch, [3, 1, 1]), where
+// on i1 values, casts from f16:
+// RUN: kiln-run %t/int.mlir --target=npu:edge --function=forms --random-inputs --seed=3 --compare-to=ref --rtol=0 --atol=0 2>&1 | FileCheck %s --check-prefix=FORMS
+// RUN: kiln-run %t/int.mlir --target=npu:%S/ISA/Inputs/npu-odd.json --function=forms --random-inputs --seed=3 --compare-to=ref --rtol=0 --atol=0 2>&1 | FileCheck %s --check-prefix=FORMS
+// FORMS-COUNT-5: vs target ref: max abs error 0, max rel error 0 (rtol 0, atol 0): OK
 //
 // The lowering: the cast f32 -> i32 is two copies through an i64 tile.
 // RUN: kiln-opt %t/int.mlir --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
@@ -141,6 +146,15 @@ func.func @small(%a: tensor<5x70xi32>, %b: tensor<70xi32>) -> tensor<5x70xi32> {
   %m = kiln.mul %s, %a : tensor<5x70xi32>, tensor<5x70xi32> -> tensor<5x70xi32>
   %r = kiln.relu %m : tensor<5x70xi32>
   return %r : tensor<5x70xi32>
+}
+
+func.func @forms(%c: tensor<3x4x20xi1>, %p: tensor<3x4x20xi1>, %q: tensor<4x20xi1>, %a: tensor<3x4x20xi64>, %b: tensor<4x20xi64>, %s: tensor<3x1x1xi8>, %t: tensor<3x4x20xi8>, %h: tensor<4x20xf16>) -> (tensor<3x4x20xi1>, tensor<3x4x20xi64>, tensor<3x4x20xi8>, tensor<4x20xi32>, tensor<4x20xi1>) {
+  %w = kiln.where %c, %p, %q : tensor<3x4x20xi1>, tensor<3x4x20xi1>, tensor<4x20xi1> -> tensor<3x4x20xi1>
+  %x = kiln.sub %a, %b : tensor<3x4x20xi64>, tensor<4x20xi64> -> tensor<3x4x20xi64>
+  %y = kiln.mul %t, %s : tensor<3x4x20xi8>, tensor<3x1x1xi8> -> tensor<3x4x20xi8>
+  %hi = kiln.cast %h : tensor<4x20xf16> -> tensor<4x20xi32>
+  %hb = kiln.cast %h : tensor<4x20xf16> -> tensor<4x20xi1>
+  return %w, %x, %y, %hi, %hb : tensor<3x4x20xi1>, tensor<3x4x20xi64>, tensor<3x4x20xi8>, tensor<4x20xi32>, tensor<4x20xi1>
 }
 
 //--- gen.py
