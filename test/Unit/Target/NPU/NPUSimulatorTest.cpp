@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <cstring>
@@ -955,6 +956,64 @@ TEST(NPUEncoding, RoundTripsThroughBinaryAndListing) {
   ASSERT_TRUE(assemble(listing, "listing", r, error)) << error;
   EXPECT_TRUE(sameProgram(p, r)) << listing;
   EXPECT_EQ(disassemble(r), listing);
+}
+
+TEST(NPUEncoding, IntegerVectorOperandsRoundTripAndCheck) {
+  // ISA 1.1 operand forms: i64 arithmetic, an i64 immediate past 2^32, an
+  // i64 reduction and select, i8 division; the encoding is 1.0's.
+  NPUTargetDescription t = loadTarget("npu-edge");
+  Program p;
+  p.targetJSON = toJSON(t);
+  p.dramBytes = 64;
+  auto &c = p.queues[1];
+  c.push_back(inst(Opcode::VecBinary, {2, 3, 4},
+                   {mem(Space::SPAD, ElemType::I64, 0, 12, 4, 1),
+                    mem(Space::ACC, ElemType::I64, 256, 0, 4, 1),
+                    imm(ElemType::I64, 4294967296.0 * 3 + 5)},
+                   uint8_t(BinaryFn::Div)));
+  c.push_back(inst(Opcode::VecReduce, {1, 3, 4},
+                   {mem(Space::SPAD, ElemType::I64, 512, 0, 1, 0),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 4, 1)},
+                   uint8_t(ReduceFn::Sum)));
+  c.push_back(inst(Opcode::VecSelect, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I64, 1024, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::Bool, 2048, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 0, 1), imm(ElemType::I64, -7)}));
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::Bool, 3072, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 1024, 0, 0, 1)},
+                   uint8_t(BinaryFn::CmpLe)));
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I8, 4096, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I8, 4200, 0, 0, 1), imm(ElemType::I8, -3)},
+                   uint8_t(BinaryFn::Div)));
+  std::string error;
+  EXPECT_TRUE(checkProgram(p, t, error)) << error;
+  std::vector<uint8_t> bin = encode(p);
+  EXPECT_EQ(bin[6], 1); // minor version 1
+  Program q;
+  ASSERT_TRUE(decode(bin.data(), bin.size(), q, error)) << error;
+  EXPECT_TRUE(sameProgram(p, q));
+  std::string listing = disassemble(p);
+  EXPECT_NE(listing.find("imm.i64(12884901893)"), std::string::npos) << listing;
+  Program r;
+  ASSERT_TRUE(assemble(listing, "listing", r, error)) << error;
+  EXPECT_TRUE(sameProgram(p, r)) << listing;
+  // Without i64 among the vector dtypes the first instruction is rejected.
+  NPUTargetDescription noI64 = t;
+  noI64.vectorDTypes.erase(
+      std::find(noI64.vectorDTypes.begin(), noI64.vectorDTypes.end(), ElemType::I64));
+  EXPECT_FALSE(checkProgram(p, noI64, error));
+  EXPECT_EQ(error, "compute queue instruction 0 (vbinary): the vector unit of 'npu-edge' does "
+                   "not take i64 (operand 0)");
+  // Integer pow and exp stay float-only.
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I32, 4096, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I32, 4200, 0, 0, 1), imm(ElemType::I32, 2)},
+                   uint8_t(BinaryFn::Pow)));
+  EXPECT_FALSE(checkProgram(p, t, error));
+  EXPECT_EQ(error, "compute queue instruction 5 (vbinary): vbinary.pow needs a float source");
 }
 
 TEST(NPUEncoding, EveryPrefixIsAnErrorNotACrash) {
