@@ -8,7 +8,7 @@
 // RUN: not kilnc %s --target=npu:nosuch 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: not kilnc %s --target=npu:edge --emit=obj 2>&1 | FileCheck %s --check-prefix=EMIT
 
-// ASM: ; Kiln NPU program, ISA 1.0
+// ASM: ; Kiln NPU program, ISA 1.1
 // ASM: .target {"kind": "npu", "name": "npu-edge"
 // ASM: .input arg0 f32 [40,24]
 // ASM: .input arg1 f32 [24,20]

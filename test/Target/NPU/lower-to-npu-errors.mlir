@@ -2,14 +2,6 @@
 // host fallback, docs/npu-compiler.md).
 // RUN: kiln-opt %s -split-input-file --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu -verify-diagnostics
 
-func.func @cast(%x: tensor<4x8xf32>) -> tensor<4x8xi32> {
-  // expected-error @+1 {{cannot run on the NPU yet: elementwise ops are lowered for f32, f16 and bf16, not 'i32'}}
-  %y = kiln.cast %x : tensor<4x8xf32> -> tensor<4x8xi32>
-  return %y : tensor<4x8xi32>
-}
-
-// -----
-
 // Tables per batch, broadcast over the heads: not a trailing block of rows.
 func.func @rope(%x: tensor<2x3x4x8xf32>, %c: tensor<2x1x4x4xf32>, %s: tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32> {
   // expected-error @+1 {{cannot run on the NPU yet: cos/sin 'tensor<2x1x4x4xf32>' broadcast to the rows of 'tensor<2x3x4x8xf32>' in a pattern the lowering does not tile}}

@@ -24,9 +24,11 @@
 namespace kiln::npu {
 
 /// Version written in every binary's header. A decoder accepts the same
-/// major version and any minor version not newer than its own.
+/// major version and any minor version not newer than its own. 1.1: the
+/// vector unit computes on i64 (1.0 took it in vunary.copy only) and an
+/// integer division by zero is a fault (docs/npu.md, "Versions").
 constexpr uint16_t kISAVersionMajor = 1;
-constexpr uint16_t kISAVersionMinor = 0;
+constexpr uint16_t kISAVersionMinor = 1;
 
 enum class Space : uint8_t {
   DRAM = 0,
@@ -36,9 +38,9 @@ enum class Space : uint8_t {
   Imm = 3,
 };
 
-/// Element types. Bool is one byte holding 0 or 1. I64 is for data movement
-/// (DMA, gather indices) and, where a description lists it for the vector
-/// unit, for conversions (vunary.copy); no unit computes on it.
+/// Element types. Bool is one byte holding 0 or 1. The vector unit computes
+/// on the integer types a description lists (two's complement, wrapping):
+/// in int32, or in int64 when an operand is I64 (docs/npu.md "Numerics").
 enum class ElemType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I8 = 3, I32 = 4, Bool = 5, I64 = 6 };
 
 /// Bytes per element of `type`.
@@ -75,7 +77,8 @@ enum class Opcode : uint8_t {
   /// dst type (round to nearest even) — Copy is the cast.
   VecUnary = 5,
   /// Compute queue. dst = f(src0, src1) elementwise; broadcasting is a
-  /// stride of 0 or an Imm operand. Comparisons write Bool.
+  /// stride of 0 or an Imm operand. Comparisons write Bool. An integer
+  /// division by zero is a run-time fault of the simulator.
   VecBinary = 6,
   /// Compute queue. dst[i,j] = reduce_k src0[i,j,k] (dst strides[2] unused).
   VecReduce = 7,

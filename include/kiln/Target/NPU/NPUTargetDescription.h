@@ -73,6 +73,10 @@ struct NPUTargetDescription {
   /// /pow (simple ops take 1).
   uint32_t vectorLatencyCycles = 0;
   uint32_t vectorSpecialCycles = 1;
+  /// Cycles per group of an instruction computing in the 64-bit integer
+  /// domain (any i64 operand), other than vunary.copy: the lanes are 32
+  /// bits wide. Optional in the JSON ("i64_cycles"), default 2.
+  uint32_t vectorI64Cycles = 2;
 
   /// Named levels; exactly one Scratchpad, one Accumulator and one DRAM or
   /// HostLink in this version.

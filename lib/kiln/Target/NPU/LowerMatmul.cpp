@@ -23,14 +23,20 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
     return op.emitOpError() << "cannot run on the NPU: the matrix unit of "
                             << target.getName() << " does not accept " << e
                             << " (no host fallback; docs/npu-compiler.md)";
-  if (!e.isF32() && !e.isF16() && !e.isBF16())
-    return op.emitOpError() << "cannot run on the NPU yet: only float "
-                               "matmuls are lowered, not "
+  if (!e.isF32() && !e.isF16() && !e.isBF16() && !e.isInteger(8))
+    return op.emitOpError() << "cannot run on the NPU yet: matmuls are "
+                               "lowered for f32, f16, bf16 and i8, not "
                             << e;
-  if (!outE.isF32() && !target.vectorSupports(outE))
+  // The accumulator: f32 for float inputs; i32 for i8 (wrapping sums,
+  // whose low 8 bits are kiln's wrapping i8 result: the drain's copy keeps
+  // them).
+  bool intMatmul = e.isInteger(8);
+  Type accE = intMatmul ? Type(b.getI32Type()) : Type(b.getF32Type());
+  if (!outE.isF32() && (!target.vectorSupports(outE) ||
+                        !target.vectorSupports(accE)))
     return op.emitOpError() << "cannot run on the NPU: the vector unit of "
-                            << target.getName() << " cannot convert the f32 "
-                            << "accumulator to " << outE;
+                            << target.getName() << " cannot convert the "
+                            << accE << " accumulator to " << outE;
   auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
   if (!schedule || schedule.getNumLevels() != 3)
     return op.emitOpError()
@@ -183,7 +189,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
       // Blocked by array columns ([N/sn][tm][sn]): consecutive matmuls
       // write disjoint ACC ranges, so the array streams back to back
       // (the in-queue scoreboard orders overlapping ranges).
-      cTile = allocTile(loc, {ceilDiv(tn, sn), tm, sn}, b.getF32Type(),
+      cTile = allocTile(loc, {ceilDiv(tn, sn), tm, sn}, accE,
                         npu::MemSpace::ACC, inLoop);
       cBlockEnd = b.saveInsertionPoint();
     }

@@ -199,32 +199,45 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   Location loc = op->getLoc();
   auto resT = cast<RankedTensorType>(op->getResult(0).getType());
   Type e = resT.getElementType();
-  if (!e.isF32() && !e.isF16() && !e.isBF16())
-    return op->emitOpError() << "cannot run on the NPU yet: elementwise ops "
-                                "are lowered for f32, f16 and bf16, not "
-                             << e << " (no host fallback; docs/npu-compiler.md)";
-  for (auto [i, t] : llvm::enumerate(llvm::concat<Type>(
-           TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())))) {
+  // The vector unit computes on the float types and, exactly (two's
+  // complement, wrapping), on i8, i32 and i64; i1 is bytes of 0/1 (a
+  // where's condition or values, a cast's source or result). Each type
+  // must be one the description lists.
+  auto isInt = [](Type t) {
+    return t.isInteger(8) || t.isInteger(32) || t.isInteger(64);
+  };
+  for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
+                                   TypeRange(op->getResultTypes()))) {
     Type te = cast<RankedTensorType>(t).getElementType();
-    // where's condition: bytes of 0/1 the vector unit selects on.
-    if (i == 0 && isa<WhereOp>(op) && te.isInteger(1))
-      continue;
-    // A cast from an integer type to a float: the vector unit's copy
-    // converts (round to nearest even), if its description lists the
-    // integer type (e.g. "i64" for an attention mask).
-    bool intCastSource = i == 0 && isa<CastOp>(op) &&
-                         (te.isInteger(8) || te.isInteger(32) ||
-                          te.isInteger(64));
-    if (!intCastSource && !te.isF32() && !te.isF16() && !te.isBF16())
+    if (!te.isF32() && !te.isF16() && !te.isBF16() && !isInt(te) &&
+        !te.isInteger(1))
       return op->emitOpError()
              << "cannot run on the NPU yet: elementwise ops are lowered for "
-                "f32, f16 and bf16, not "
+                "f32, f16, bf16, i8, i32, i64 and i1, not "
              << te << " (no host fallback; docs/npu-compiler.md)";
     if (!target.vectorSupports(te))
       return op->emitOpError()
              << "cannot run on the NPU: the vector unit of " << target.getName()
              << " does not compute on " << te
              << " (no host fallback; docs/npu-compiler.md)";
+  }
+  // kiln.cast from a float to i32 or i8 truncates toward zero, saturating
+  // at the i64 range, then wraps: the vector unit's copy to i64 (truncate,
+  // saturate at i64, NaN -> 0) and then i64 -> i32/i8 (keep the low bits).
+  // A direct copy would saturate at the i32/i8 range instead.
+  Type i64 = b.getI64Type();
+  bool castViaI64 = false;
+  if (isa<CastOp>(op)) {
+    Type from = cast<RankedTensorType>(op->getOperand(0).getType())
+                    .getElementType();
+    castViaI64 = isa<FloatType>(from) && (e.isInteger(32) || e.isInteger(8));
+    if (castViaI64 && !target.vectorSupports(i64))
+      return op->emitOpError()
+             << "cannot run on the NPU: the vector unit of " << target.getName()
+             << " does not compute on i64, which a cast from " << from
+             << " to " << e
+             << " goes through (kiln truncates and saturates to the i64 "
+                "range, then wraps; no host fallback; docs/npu-compiler.md)";
   }
   int64_t r = resT.getRank();
   int64_t cols = r ? resT.getDimSize(r - 1) : 1;
@@ -295,7 +308,7 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   // Without a schedule (ops the cost model does not tile, e.g. cast):
   // every double-buffered tile, at least f32-sized (an i64 source of a
   // cast takes 8 bytes), in SPAD.
-  int64_t rowBytes = 0;
+  int64_t rowBytes = castViaI64 ? 8 : 0;
   for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
                                    TypeRange(op->getResultTypes())))
     rowBytes += std::max<int64_t>(
@@ -369,12 +382,20 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
                       rowLoop.generated);
   if (getConstantIntValue(rowLoop.size) != tr)
     o = subview(loc, o, {zero, zero}, {rowLoop.size, c}, 2);
-  if (srcs.size() == 3)
+  if (srcs.size() == 3) {
     npu::VecSelectOp::create(b, loc, srcs[0], srcs[1], srcs[2], o);
-  else if (srcs.size() == 1)
+  } else if (castViaI64) {
+    Value wide = allocTile(loc, {tr, cols}, i64, npu::MemSpace::SPAD,
+                           rowLoop.generated);
+    if (getConstantIntValue(rowLoop.size) != tr)
+      wide = subview(loc, wide, {zero, zero}, {rowLoop.size, c}, 2);
+    npu::VecUnaryOp::create(b, loc, fn, srcs[0], wide);
+    npu::VecUnaryOp::create(b, loc, fn, wide, o);
+  } else if (srcs.size() == 1) {
     npu::VecUnaryOp::create(b, loc, fn, srcs[0], o);
-  else
+  } else {
     npu::VecBinaryOp::create(b, loc, fn, srcs[0], srcs[1], o);
+  }
   npu::DmaOp::create(
       b, loc, o,
       subview(loc, out2, {OpFoldResult(rowLoop.iv), zero}, {rowLoop.size, c},

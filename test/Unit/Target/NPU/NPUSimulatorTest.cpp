@@ -15,7 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -586,15 +588,233 @@ TEST(NPUSimulator, IntegerVectorOpsWrap) {
   x.setInt(0, INT32_MAX);
   x.setInt(1, -7);
   x.setInt(2, 5);
-  SimResult r = run(p, {x});
-  // x + 7 wraps at INT32_MAX; then / 0 is defined as 0.
-  EXPECT_EQ(r.outputs[0].getInt(0), 0);
-  EXPECT_EQ(r.outputs[0].getInt(1), 0);
+  // x + 7 wraps at INT32_MAX; then / 0 is a run-time fault (ISA 1.1)
+  // naming the instruction, the element and the dividend.
+  SimResult r;
+  std::string error;
+  EXPECT_FALSE(simulate(p, {x}, {}, r, error));
+  EXPECT_EQ(error, "compute queue instruction 2 (vbinary): integer division by zero at "
+                   "element (0, 0, 0) (dividend -2147483642)");
   p.queues[1].erase(p.queues[1].begin() + 2);
   r = run(p, {x});
   EXPECT_EQ(r.outputs[0].getInt(0), int64_t(INT32_MIN) + 6);
   EXPECT_EQ(r.outputs[0].getInt(1), 0);
   EXPECT_EQ(r.outputs[0].getInt(2), 12);
+}
+
+/// One vector instruction on [n] elements of `type` in SPAD: sources at 0
+/// (and 4096), destination at 8192 of `dstType`; inputs a (and b), output y.
+Program vectorProgram(const NPUTargetDescription &t, Opcode opcode, uint8_t fn, ElemType type,
+                      ElemType dstType, uint32_t n, bool twoInputs) {
+  Program p;
+  p.targetJSON = toJSON(t);
+  uint64_t bytes = uint64_t(n) * elemBytes(type);
+  p.inputs.push_back({"a", type, {1, int64_t(n)}, 0});
+  if (twoInputs)
+    p.inputs.push_back({"b", type, {1, int64_t(n)}, bytes});
+  uint64_t out = twoInputs ? 2 * bytes : bytes;
+  p.outputs.push_back({"y", dstType, {1, int64_t(opcode == Opcode::VecReduce ? 1 : n)}, out});
+  p.dramBytes = out + uint64_t(n) * elemBytes(dstType);
+  p.numTokens = 2;
+  p.queues[0].push_back(inst(Opcode::Dma, {1, 1, n},
+                             {mem(Space::SPAD, type, 0, 0, 0, 1),
+                              mem(Space::DRAM, type, 0, 0, 0, 1)}));
+  if (twoInputs)
+    p.queues[0].push_back(inst(Opcode::Dma, {1, 1, n},
+                               {mem(Space::SPAD, type, 4096, 0, 0, 1),
+                                mem(Space::DRAM, type, bytes, 0, 0, 1)}));
+  p.queues[0].push_back(signal(0));
+  p.queues[1].push_back(wait(0));
+  std::vector<Operand> ops = {mem(Space::SPAD, dstType, 8192, 0, 0, 1),
+                              mem(Space::SPAD, type, 0, 0, 0, 1)};
+  if (twoInputs)
+    ops.push_back(mem(Space::SPAD, type, 4096, 0, 0, 1));
+  if (opcode == Opcode::VecReduce)
+    p.queues[1].push_back(inst(opcode, {1, 1, n},
+                               {mem(Space::SPAD, dstType, 8192, 0, 1, 0),
+                                mem(Space::SPAD, type, 0, 0, 0, 1)},
+                               fn));
+  else
+    p.queues[1].push_back(inst(opcode, {1, 1, n}, ops, fn));
+  p.queues[1].push_back(signal(1));
+  p.queues[2].push_back(wait(1));
+  uint32_t m = opcode == Opcode::VecReduce ? 1 : n;
+  p.queues[2].push_back(inst(Opcode::Dma, {1, 1, m},
+                             {mem(Space::DRAM, dstType, out, 0, 0, 1),
+                              mem(Space::SPAD, dstType, 8192, 0, 0, 1)}));
+  return p;
+}
+
+HostTensor ints(DType type, std::vector<int64_t> values) {
+  HostTensor x(type, {1, int64_t(values.size())});
+  for (size_t i = 0; i < values.size(); ++i)
+    x.setInt(int64_t(i), values[i]);
+  return x;
+}
+
+TEST(NPUSimulator, I64ArithmeticWrapsAt64Bits) {
+  NPUTargetDescription t = loadTarget("npu-edge");
+  const int64_t lo = INT64_MIN, hi = INT64_MAX;
+  std::vector<int64_t> a = {hi, lo, lo, -7, 7, int64_t(1) << 40, 5, -1};
+  std::vector<int64_t> b = {1, -1, 1, 2, -2, int64_t(1) << 30, -5, 3};
+  auto wrap = [](unsigned __int128 v) { return int64_t(uint64_t(v)); };
+  struct Case {
+    BinaryFn fn;
+    std::function<int64_t(int64_t, int64_t)> want;
+  };
+  std::vector<Case> cases = {
+      {BinaryFn::Add, [&](int64_t x, int64_t y) { return wrap((unsigned __int128)x + y); }},
+      {BinaryFn::Sub, [&](int64_t x, int64_t y) { return wrap((unsigned __int128)x - y); }},
+      {BinaryFn::Mul,
+       [&](int64_t x, int64_t y) { return int64_t(uint64_t(x) * uint64_t(y)); }},
+      // Truncates toward zero; MIN / -1 wraps to MIN.
+      {BinaryFn::Div, [&](int64_t x, int64_t y) { return y == -1 ? wrap(0 - (unsigned __int128)x) : x / y; }},
+      {BinaryFn::Max, [](int64_t x, int64_t y) { return std::max(x, y); }},
+      {BinaryFn::Min, [](int64_t x, int64_t y) { return std::min(x, y); }}};
+  for (const Case &c : cases) {
+    Program p = vectorProgram(t, Opcode::VecBinary, uint8_t(c.fn), ElemType::I64,
+                              ElemType::I64, uint32_t(a.size()), true);
+    SimResult r = run(p, {ints(DType::I64, a), ints(DType::I64, b)});
+    for (size_t i = 0; i < a.size(); ++i)
+      EXPECT_EQ(r.outputs[0].getInt(int64_t(i)), c.want(a[i], b[i]))
+          << binaryFnName(c.fn) << " " << i;
+  }
+  // Comparisons on i64 write bool and see all 64 bits (2^40 vs 2^30 + 0
+  // in the low 32 bits would compare the other way).
+  Program cmp = vectorProgram(t, Opcode::VecBinary, uint8_t(BinaryFn::CmpGt), ElemType::I64,
+                              ElemType::Bool, uint32_t(a.size()), true);
+  SimResult r = run(cmp, {ints(DType::I64, a), ints(DType::I64, b)});
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(r.outputs[0].getInt(int64_t(i)), a[i] > b[i] ? 1 : 0) << i;
+  // Unary: neg/abs wrap at 64 bits (abs(MIN) = MIN), relu.
+  for (UnaryFn fn : {UnaryFn::Neg, UnaryFn::Abs, UnaryFn::Relu}) {
+    Program p = vectorProgram(t, Opcode::VecUnary, uint8_t(fn), ElemType::I64, ElemType::I64,
+                              uint32_t(a.size()), false);
+    SimResult u = run(p, {ints(DType::I64, a)});
+    for (size_t i = 0; i < a.size(); ++i) {
+      int64_t x = a[i], neg = int64_t(0 - uint64_t(x));
+      int64_t want = fn == UnaryFn::Neg ? neg : fn == UnaryFn::Abs ? (x < 0 ? neg : x)
+                                                                   : std::max<int64_t>(x, 0);
+      EXPECT_EQ(u.outputs[0].getInt(int64_t(i)), want) << unaryFnName(fn) << " " << i;
+    }
+  }
+  // Reductions: a wrapping sum in k order, max, min.
+  for (ReduceFn fn : {ReduceFn::Sum, ReduceFn::Max, ReduceFn::Min}) {
+    Program p = vectorProgram(t, Opcode::VecReduce, uint8_t(fn), ElemType::I64, ElemType::I64,
+                              uint32_t(a.size()), false);
+    SimResult u = run(p, {ints(DType::I64, a)});
+    int64_t want = a[0];
+    for (size_t i = 1; i < a.size(); ++i)
+      want = fn == ReduceFn::Sum ? int64_t(uint64_t(want) + uint64_t(a[i]))
+             : fn == ReduceFn::Max ? std::max(want, a[i])
+                                   : std::min(want, a[i]);
+    EXPECT_EQ(u.outputs[0].getInt(0), want) << reduceFnName(fn);
+  }
+}
+
+TEST(NPUSimulator, I8AndMixedIntegerOpsWrapAtTheDestination) {
+  NPUTargetDescription t = loadTarget("npu-edge");
+  // i8 sources compute in int32 and wrap once, at the i8 destination.
+  std::vector<int64_t> a = {127, -128, -128, 100, -3}, b = {1, -1, 1, 100, 2};
+  Program p = vectorProgram(t, Opcode::VecBinary, uint8_t(BinaryFn::Add), ElemType::I8,
+                            ElemType::I8, 5, true);
+  SimResult r = run(p, {ints(DType::I8, a), ints(DType::I8, b)});
+  std::vector<int64_t> want = {-128, 127, -127, -56, -1};
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(r.outputs[0].getInt(i), want[i]) << i;
+  p = vectorProgram(t, Opcode::VecBinary, uint8_t(BinaryFn::Div), ElemType::I8, ElemType::I8, 5,
+                    true);
+  r = run(p, {ints(DType::I8, a), ints(DType::I8, b)});
+  want = {127, -128, -128, 1, -1}; // -128 / -1 wraps; -3 / 2 truncates
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(r.outputs[0].getInt(i), want[i]) << i;
+}
+
+TEST(NPUSimulator, IntegerDivisionByZeroIsAFault) {
+  NPUTargetDescription t = loadTarget("npu-edge");
+  for (ElemType type : {ElemType::I8, ElemType::I32, ElemType::I64}) {
+    Program p = vectorProgram(t, Opcode::VecBinary, uint8_t(BinaryFn::Div), type, type, 4, true);
+    DType d = hostDType(type);
+    SimResult r;
+    std::string error;
+    EXPECT_FALSE(simulate(p, {ints(d, {1, 2, 3, 4}), ints(d, {1, 1, 0, 1})}, {}, r, error));
+    EXPECT_EQ(error, "compute queue instruction 1 (vbinary): integer division by zero at "
+                     "element (0, 0, 2) (dividend 3)")
+        << elemTypeName(type);
+  }
+  // A float division by zero is IEEE (inf), not a fault.
+  Program p = vectorProgram(t, Opcode::VecBinary, uint8_t(BinaryFn::Div), ElemType::F32,
+                            ElemType::F32, 1, true);
+  HostTensor one(DType::F32, {1, 1}), zero(DType::F32, {1, 1});
+  one.setDouble(0, 1.0);
+  SimResult r = run(p, {one, zero});
+  EXPECT_TRUE(std::isinf(r.outputs[0].getDouble(0)));
+}
+
+TEST(NPUSimulator, CastsFollowKilnRules) {
+  NPUTargetDescription t = loadTarget("npu-edge");
+  // f32 -> i64: truncate toward zero, NaN -> 0, saturate at the i64 range;
+  // then i64 -> i32 / i8 keeps the low bits (kiln.cast's rule is these two).
+  std::vector<double> f = {1.9, -2.9, 3e9, -3e9, 1e20, -1e20, NAN, 255.5, -0.5};
+  HostTensor x(DType::F32, {1, int64_t(f.size())});
+  for (size_t i = 0; i < f.size(); ++i)
+    x.setDouble(int64_t(i), f[i]);
+  Program p = unaryProgram(t, UnaryFn::Copy, ElemType::F32, ElemType::I64, uint32_t(f.size()));
+  SimResult r = run(p, {x});
+  std::vector<int64_t> want = {1, -2, 3000000000, -3000000000, INT64_MAX, INT64_MIN, 0, 255, 0};
+  for (size_t i = 0; i < f.size(); ++i)
+    EXPECT_EQ(r.outputs[0].getInt(int64_t(i)), want[i]) << i;
+  for (ElemType to : {ElemType::I32, ElemType::I8, ElemType::Bool}) {
+    Program q = unaryProgram(t, UnaryFn::Copy, ElemType::I64, to, uint32_t(f.size()));
+    SimResult n = run(q, {ints(DType::I64, want)});
+    for (size_t i = 0; i < f.size(); ++i) {
+      int64_t w = to == ElemType::I32  ? int64_t(int32_t(uint32_t(uint64_t(want[i]))))
+                  : to == ElemType::I8 ? int64_t(int8_t(uint8_t(uint64_t(want[i]))))
+                                       : int64_t(want[i] != 0);
+      EXPECT_EQ(n.outputs[0].getInt(int64_t(i)), w) << elemTypeName(to) << " " << i;
+    }
+  }
+  // f32 -> bool is x != 0 (NaN -> 1); bool -> i32 / f32 is 0 / 1.
+  Program q = unaryProgram(t, UnaryFn::Copy, ElemType::F32, ElemType::Bool, uint32_t(f.size()));
+  r = run(q, {x});
+  for (size_t i = 0; i < f.size(); ++i)
+    EXPECT_EQ(r.outputs[0].getInt(int64_t(i)), f[i] != 0 ? 1 : 0) << i;
+  HostTensor bools = ints(DType::I1, {0, 1, 1, 0});
+  for (ElemType to : {ElemType::I32, ElemType::I64, ElemType::I8, ElemType::F32}) {
+    Program b = unaryProgram(t, UnaryFn::Copy, ElemType::Bool, to, 4);
+    SimResult n = run(b, {bools});
+    for (int i = 0; i < 4; ++i)
+      EXPECT_EQ(n.outputs[0].getDouble(i), double(bools.getInt(i))) << elemTypeName(to);
+  }
+  // i32 -> f32 rounds to nearest even (2^24 + 1 -> 2^24, 2^24 + 3 -> 2^24 + 4).
+  Program c = unaryProgram(t, UnaryFn::Copy, ElemType::I32, ElemType::F32, 3);
+  r = run(c, {ints(DType::I32, {16777217, 16777219, -16777217})});
+  EXPECT_EQ(r.outputs[0].getDouble(0), 16777216.0);
+  EXPECT_EQ(r.outputs[0].getDouble(1), 16777220.0);
+  EXPECT_EQ(r.outputs[0].getDouble(2), -16777216.0);
+}
+
+TEST(NPUSimulator, I64ArithmeticTakesI64CyclesPerGroup) {
+  NPUTargetDescription t = loadTarget("npu-edge");
+  ASSERT_EQ(t.vectorI64Cycles, 2u); // the default: npu-edge does not set it
+  auto cycles = [&](const NPUTargetDescription &d, ElemType type, UnaryFn fn) {
+    Program p = unaryProgram(d, fn, type, type, 1024);
+    DType h = hostDType(type);
+    HostTensor x(h, {1, 1024});
+    SimResult r = run(p, {x});
+    return r.cycles;
+  };
+  // 1024 elements = 64 groups of 16: the i64 neg costs 64 more cycles than
+  // the i32 one (DMA of the wider data also grows; compare the copy).
+  uint64_t i32neg = cycles(t, ElemType::I32, UnaryFn::Neg),
+           i32copy = cycles(t, ElemType::I32, UnaryFn::Copy);
+  uint64_t i64neg = cycles(t, ElemType::I64, UnaryFn::Neg),
+           i64copy = cycles(t, ElemType::I64, UnaryFn::Copy);
+  EXPECT_EQ(i32neg, i32copy);
+  EXPECT_EQ(i64neg - i64copy, 64u);
+  t.vectorI64Cycles = 3;
+  EXPECT_EQ(cycles(t, ElemType::I64, UnaryFn::Neg) - cycles(t, ElemType::I64, UnaryFn::Copy),
+            128u);
 }
 
 TEST(NPUSimulator, ReduceSumIsSequentialAndMaxPropagatesNaN) {
@@ -736,6 +956,64 @@ TEST(NPUEncoding, RoundTripsThroughBinaryAndListing) {
   ASSERT_TRUE(assemble(listing, "listing", r, error)) << error;
   EXPECT_TRUE(sameProgram(p, r)) << listing;
   EXPECT_EQ(disassemble(r), listing);
+}
+
+TEST(NPUEncoding, IntegerVectorOperandsRoundTripAndCheck) {
+  // ISA 1.1 operand forms: i64 arithmetic, an i64 immediate past 2^32, an
+  // i64 reduction and select, i8 division; the encoding is 1.0's.
+  NPUTargetDescription t = loadTarget("npu-edge");
+  Program p;
+  p.targetJSON = toJSON(t);
+  p.dramBytes = 64;
+  auto &c = p.queues[1];
+  c.push_back(inst(Opcode::VecBinary, {2, 3, 4},
+                   {mem(Space::SPAD, ElemType::I64, 0, 12, 4, 1),
+                    mem(Space::ACC, ElemType::I64, 256, 0, 4, 1),
+                    imm(ElemType::I64, 4294967296.0 * 3 + 5)},
+                   uint8_t(BinaryFn::Div)));
+  c.push_back(inst(Opcode::VecReduce, {1, 3, 4},
+                   {mem(Space::SPAD, ElemType::I64, 512, 0, 1, 0),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 4, 1)},
+                   uint8_t(ReduceFn::Sum)));
+  c.push_back(inst(Opcode::VecSelect, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I64, 1024, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::Bool, 2048, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 0, 1), imm(ElemType::I64, -7)}));
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::Bool, 3072, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 0, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I64, 1024, 0, 0, 1)},
+                   uint8_t(BinaryFn::CmpLe)));
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I8, 4096, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I8, 4200, 0, 0, 1), imm(ElemType::I8, -3)},
+                   uint8_t(BinaryFn::Div)));
+  std::string error;
+  EXPECT_TRUE(checkProgram(p, t, error)) << error;
+  std::vector<uint8_t> bin = encode(p);
+  EXPECT_EQ(bin[6], 1); // minor version 1
+  Program q;
+  ASSERT_TRUE(decode(bin.data(), bin.size(), q, error)) << error;
+  EXPECT_TRUE(sameProgram(p, q));
+  std::string listing = disassemble(p);
+  EXPECT_NE(listing.find("imm.i64(12884901893)"), std::string::npos) << listing;
+  Program r;
+  ASSERT_TRUE(assemble(listing, "listing", r, error)) << error;
+  EXPECT_TRUE(sameProgram(p, r)) << listing;
+  // Without i64 among the vector dtypes the first instruction is rejected.
+  NPUTargetDescription noI64 = t;
+  noI64.vectorDTypes.erase(
+      std::find(noI64.vectorDTypes.begin(), noI64.vectorDTypes.end(), ElemType::I64));
+  EXPECT_FALSE(checkProgram(p, noI64, error));
+  EXPECT_EQ(error, "compute queue instruction 0 (vbinary): the vector unit of 'npu-edge' does "
+                   "not take i64 (operand 0)");
+  // Integer pow and exp stay float-only.
+  c.push_back(inst(Opcode::VecBinary, {1, 1, 8},
+                   {mem(Space::SPAD, ElemType::I32, 4096, 0, 0, 1),
+                    mem(Space::SPAD, ElemType::I32, 4200, 0, 0, 1), imm(ElemType::I32, 2)},
+                   uint8_t(BinaryFn::Pow)));
+  EXPECT_FALSE(checkProgram(p, t, error));
+  EXPECT_EQ(error, "compute queue instruction 5 (vbinary): vbinary.pow needs a float source");
 }
 
 TEST(NPUEncoding, EveryPrefixIsAnErrorNotACrash) {

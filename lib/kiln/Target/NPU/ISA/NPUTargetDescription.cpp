@@ -243,10 +243,14 @@ bool kiln::npu::parseNPUTargetDescription(const std::string &text,
   if (!vu)
     return false;
   Fields v(*vu, "vector_unit", source, error);
-  if (!v.onlyKnown({"lanes", "latency_cycles", "special_cycles", "dtypes"}) ||
+  if (!v.onlyKnown({"lanes", "latency_cycles", "special_cycles", "i64_cycles", "dtypes"}) ||
       !v.positiveU32("lanes", d.vectorLanes) ||
       !v.nonNegativeU32("latency_cycles", d.vectorLatencyCycles) ||
       !v.positiveU32("special_cycles", d.vectorSpecialCycles))
+    return false;
+  // Optional: the 32-bit lanes take two passes per 64-bit operation unless
+  // a part says otherwise.
+  if (vu->get("i64_cycles") && !v.positiveU32("i64_cycles", d.vectorI64Cycles))
     return false;
   const json::Value *vdt = v.array("dtypes");
   if (!vdt)
@@ -255,7 +259,6 @@ bool kiln::npu::parseNPUTargetDescription(const std::string &text,
     const json::Value &e = vdt->elements[i];
     ElemType t;
     std::string key = "dtypes[" + std::to_string(i) + "]";
-    // i64 is a conversion type of the vector unit (vunary.copy only).
     if (e.kind != json::Value::String || !elemTypeFromName(e.text, t))
       return v.fail(key, "must be one of f32, f16, bf16, i8, i32, i64, bool", Fields::got(e));
     if (d.vectorSupports(t))
@@ -424,7 +427,8 @@ std::string kiln::npu::toJSON(const NPUTargetDescription &d) {
          "\", \"cycles_per_row\": " + std::to_string(d.matrixDTypes[i].cyclesPerRow) + "}";
   s += "]}, \"vector_unit\": {\"lanes\": " + std::to_string(d.vectorLanes) +
        ", \"latency_cycles\": " + std::to_string(d.vectorLatencyCycles) +
-       ", \"special_cycles\": " + std::to_string(d.vectorSpecialCycles) + ", \"dtypes\": [";
+       ", \"special_cycles\": " + std::to_string(d.vectorSpecialCycles) +
+       ", \"i64_cycles\": " + std::to_string(d.vectorI64Cycles) + ", \"dtypes\": [";
   for (size_t i = 0; i < d.vectorDTypes.size(); ++i)
     s += std::string(i ? ", " : "") + "\"" + elemTypeName(d.vectorDTypes[i]) + "\"";
   s += "]}, \"memories\": [";

@@ -3,7 +3,7 @@
 // docs/npu.md ("Semantics", "Timing model") is the prose of what this file
 // does. Every instruction is checked statically against the target before
 // the run (so addresses can never leave the memories); the only run-time
-// fault is a gather index out of range.
+// faults are a gather index out of range and an integer division by zero.
 //
 // Scheduling is event-driven: each step picks, among the three queues, the
 // next instruction that can start earliest (ties: load, compute, store),
@@ -215,6 +215,10 @@ void storeInt(uint8_t *p, ElemType t, int64_t v) {
 
 int32_t wrap32(int64_t v) { return int32_t(uint32_t(uint64_t(v))); }
 
+/// Wraps `v` (the low 64 bits of the exact result) to the integer domain:
+/// int64 (`wide`) or int32.
+int64_t wrapDomain(uint64_t v, bool wide) { return wide ? int64_t(v) : wrap32(int64_t(v)); }
+
 float unaryFloat(UnaryFn fn, float x) {
   switch (fn) {
   case UnaryFn::Copy: return x;
@@ -240,10 +244,11 @@ float unaryFloat(UnaryFn fn, float x) {
   return x;
 }
 
-int64_t unaryInt(UnaryFn fn, int32_t x) {
+/// Integer domain (int32, or int64 when `wide`); x is already in it.
+int64_t unaryInt(UnaryFn fn, int64_t x, bool wide) {
   switch (fn) {
-  case UnaryFn::Neg: return wrap32(-int64_t(x));
-  case UnaryFn::Abs: return wrap32(x < 0 ? -int64_t(x) : x);
+  case UnaryFn::Neg: return wrapDomain(0 - uint64_t(x), wide);
+  case UnaryFn::Abs: return x < 0 ? wrapDomain(0 - uint64_t(x), wide) : x;
   case UnaryFn::Relu: return x < 0 ? 0 : x;
   case UnaryFn::Not: return x == 0 ? 1 : 0;
   default: return x; // Copy (others are rejected by checkProgram)
@@ -278,15 +283,18 @@ float binaryFloat(BinaryFn fn, float a, float b) {
   return 0;
 }
 
-int64_t binaryInt(BinaryFn fn, int32_t a, int32_t b) {
+/// Integer domain (int32, or int64 when `wide`); a and b are already in
+/// it. Division by zero is the caller's fault to report (b != 0 here).
+int64_t binaryInt(BinaryFn fn, int64_t a, int64_t b, bool wide) {
   switch (fn) {
-  case BinaryFn::Add: return wrap32(int64_t(a) + b);
-  case BinaryFn::Sub: return wrap32(int64_t(a) - b);
-  case BinaryFn::Mul: return wrap32(int64_t(a) * b);
+  case BinaryFn::Add: return wrapDomain(uint64_t(a) + uint64_t(b), wide);
+  case BinaryFn::Sub: return wrapDomain(uint64_t(a) - uint64_t(b), wide);
+  case BinaryFn::Mul: return wrapDomain(uint64_t(a) * uint64_t(b), wide);
   case BinaryFn::Div:
-    if (b == 0)
-      return 0;
-    return wrap32(int64_t(a) / b);
+    // MIN / -1 is MIN (modulo 2^width); the only other overflow in C++.
+    if (b == -1)
+      return wrapDomain(0 - uint64_t(a), wide);
+    return a / b;
   case BinaryFn::Max: return a >= b ? a : b;
   case BinaryFn::Min: return a <= b ? a : b;
   case BinaryFn::CmpEq: return a == b;
@@ -389,6 +397,15 @@ bool floatDomain(const Instruction &inst) {
       return true;
   }
   return !anyMemory && isFloat(inst.operands[0].type);
+}
+
+/// The integer domain is 64 bits wide when any memory operand, the
+/// destination included, is i64; else 32 bits (as in ISA 1.0).
+bool wideDomain(const Instruction &inst) {
+  for (unsigned o = 0; o < numOperands(inst.opcode); ++o)
+    if (inst.operands[o].space != Space::Imm && inst.operands[o].type == ElemType::I64)
+      return true;
+  return false;
 }
 
 constexpr unsigned __int128 kMaxPoints = (unsigned __int128)1 << 32;
@@ -503,11 +520,6 @@ bool checkInstruction(const Program &program, const NPUTargetDescription &t, Que
     if (!t.vectorSupports(op.type))
       return fail(std::string("the vector unit of '") + t.name + "' does not take " +
                   elemTypeName(op.type) + " (operand " + std::to_string(o) + ")");
-    // The integer datapath is 32 bits wide: i64 is converted, not computed.
-    if (op.type == ElemType::I64 &&
-        !(inst.opcode == Opcode::VecUnary && UnaryFn(inst.fn) == UnaryFn::Copy))
-      return fail("operand " + std::to_string(o) + " (" + operandRole(inst, o) +
-                  "): i64 is a conversion type of the vector unit: only vunary.copy takes it");
   }
   bool fp = floatDomain(inst);
   if (inst.opcode == Opcode::VecUnary && !fp) {
@@ -632,7 +644,7 @@ private:
   // Functional execution.
   bool execute(Queue q, size_t index, const Instruction &inst, std::string &error);
   void execMatmul(const Instruction &inst);
-  void execVector(const Instruction &inst);
+  bool execVector(Queue q, size_t index, const Instruction &inst, std::string &error);
 
   // Timing.
   struct InFlight {
@@ -777,17 +789,20 @@ void Machine::execMatmul(const Instruction &inst) {
   }
 }
 
-void Machine::execVector(const Instruction &inst) {
+bool Machine::execVector(Queue q, size_t index, const Instruction &inst,
+                         std::string &error) {
   const Operand &dst = inst.operands[0];
   uint64_t I = inst.shape[0], J = inst.shape[1], K = inst.shape[2];
-  bool fp = floatDomain(inst);
+  bool fp = floatDomain(inst), wide = wideDomain(inst);
   auto readF = [&](const Operand &op, uint64_t i, uint64_t j, uint64_t k) -> float {
     return op.space == Space::Imm ? float(op.imm) : loadFloat(at(op, i, j, k), op.type);
   };
-  auto readI = [&](const Operand &op, uint64_t i, uint64_t j, uint64_t k) -> int32_t {
-    if (op.space == Space::Imm)
-      return wrap32(floatToInt(op.imm, INT64_MIN, INT64_MAX));
-    return wrap32(loadInt(at(op, i, j, k), op.type));
+  // A source in the integer domain: an immediate truncates toward zero
+  // (saturating at the int64 range), then wraps to the domain.
+  auto readI = [&](const Operand &op, uint64_t i, uint64_t j, uint64_t k) -> int64_t {
+    int64_t v = op.space == Space::Imm ? floatToInt(op.imm, INT64_MIN, INT64_MAX)
+                                       : loadInt(at(op, i, j, k), op.type);
+    return wide ? v : wrap32(v);
   };
   switch (inst.opcode) {
   case Opcode::VecUnary: {
@@ -803,9 +818,9 @@ void Machine::execVector(const Instruction &inst) {
             // first wrapped to the 32-bit domain).
             storeInt(at(dst, i, j, k), dst.type, loadInt(at(src, i, j, k), src.type));
           else
-            storeInt(at(dst, i, j, k), dst.type, unaryInt(fn, readI(src, i, j, k)));
+            storeInt(at(dst, i, j, k), dst.type, unaryInt(fn, readI(src, i, j, k), wide));
         }
-    return;
+    return true;
   }
   case Opcode::VecBinary: {
     BinaryFn fn = BinaryFn(inst.fn);
@@ -820,11 +835,18 @@ void Machine::execVector(const Instruction &inst) {
               storeInt(p, dst.type, r != 0);
             else
               storeFloat(p, dst.type, r);
-          } else {
-            storeInt(p, dst.type, binaryInt(fn, readI(a, i, j, k), readI(b, i, j, k)));
+            continue;
           }
+          int64_t x = readI(a, i, j, k), y = readI(b, i, j, k);
+          if (fn == BinaryFn::Div && y == 0) {
+            error = where(q, index, inst) + ": integer division by zero at element (" +
+                    std::to_string(i) + ", " + std::to_string(j) + ", " +
+                    std::to_string(k) + ") (dividend " + std::to_string(x) + ")";
+            return false;
+          }
+          storeInt(p, dst.type, binaryInt(fn, x, y, wide));
         }
-    return;
+    return true;
   }
   case Opcode::VecReduce: {
     ReduceFn fn = ReduceFn(inst.fn);
@@ -842,18 +864,16 @@ void Machine::execVector(const Instruction &inst) {
           }
           storeFloat(at(dst, i, j, 0), dst.type, r);
         } else {
-          int32_t r = readI(src, i, j, 0);
-          for (uint64_t k = 1; k < K; ++k) {
-            int32_t x = readI(src, i, j, k);
-            r = int32_t(binaryInt(fn == ReduceFn::Sum   ? BinaryFn::Add
-                                  : fn == ReduceFn::Max ? BinaryFn::Max
-                                                        : BinaryFn::Min,
-                                  r, x));
-          }
+          int64_t r = readI(src, i, j, 0);
+          for (uint64_t k = 1; k < K; ++k)
+            r = binaryInt(fn == ReduceFn::Sum   ? BinaryFn::Add
+                          : fn == ReduceFn::Max ? BinaryFn::Max
+                                                : BinaryFn::Min,
+                          r, readI(src, i, j, k), wide);
           storeInt(at(dst, i, j, 0), dst.type, r);
         }
       }
-    return;
+    return true;
   }
   case Opcode::VecSelect: {
     const Operand &cond = inst.operands[1], &a = inst.operands[2], &b = inst.operands[3];
@@ -867,10 +887,10 @@ void Machine::execVector(const Instruction &inst) {
           else
             storeInt(p, dst.type, readI(pick, i, j, k));
         }
-    return;
+    return true;
   }
   default:
-    return;
+    return true;
   }
 }
 
@@ -911,8 +931,7 @@ bool Machine::execute(Queue q, size_t index, const Instruction &inst, std::strin
     result.macs += uint64_t(inst.shape[0]) * inst.shape[1] * inst.shape[2];
     return true;
   default:
-    execVector(inst);
-    return true;
+    return execVector(q, index, inst, error);
   }
 }
 
@@ -1068,6 +1087,11 @@ void Machine::timeInstruction(Queue q, size_t index, const Instruction &inst,
     uint64_t elems = uint64_t(inst.shape[0]) * inst.shape[1] * inst.shape[2];
     uint64_t groups = ceilDiv(elems, t.vectorLanes);
     uint64_t perGroup = isSpecial(inst) ? t.vectorSpecialCycles : 1;
+    // 64-bit integer work takes i64_cycles passes of the 32-bit lanes (the
+    // converter of vunary.copy is as wide as its widest type).
+    if (wideDomain(inst) && !floatDomain(inst) &&
+        !(inst.opcode == Opcode::VecUnary && UnaryFn(inst.fn) == UnaryFn::Copy))
+      perGroup *= t.vectorI64Cycles;
     uint64_t issue = std::max({groups * perGroup,
                                sramCycles(engine, Space::SPAD, bytesIn[1], start),
                                sramCycles(engine, Space::ACC, bytesIn[2], start)});
