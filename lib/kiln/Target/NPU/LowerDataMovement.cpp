@@ -36,7 +36,7 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   // model's, for a transpose), or without one a double-buffered tile in a
   // quarter of SPAD (the in and out DMAs of neighbouring tiles overlap).
   // (Only a schedule whose loops are the copied view's dims.)
-  int64_t tr;
+  int64_t tr, cw = C;
   auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
   std::optional<int64_t> scheduled =
       schedule && schedule.getNumLoops() == size_t(rank)
@@ -45,12 +45,11 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   if (scheduled) {
     tr = std::min(R, *scheduled);
   } else {
+    // A row longer than the tile is copied in column chunks, a row per
+    // tile.
     int64_t budget = int64_t(target.getSpadBytes()) / 4;
-    if (C * eb > budget)
-      return op->emitOpError() << "cannot run on the NPU yet: a row of " << C
-                               << " elements does not fit a SPAD tile of "
-                               << budget << " bytes";
-    tr = std::clamp<int64_t>(budget / (C * eb), 1, R);
+    cw = std::clamp<int64_t>(budget / eb, 1, C);
+    tr = std::clamp<int64_t>(budget / (cw * eb), 1, R);
   }
   bool inLoop = false;
   SmallVector<OpFoldResult> offsets, sizes;
@@ -60,24 +59,165 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
     offsets.push_back(l.iv);
     sizes.push_back(b.getIndexAttr(1));
   }
-  OpFoldResult zero = b.getIndexAttr(0), c = b.getIndexAttr(C);
+  OpFoldResult zero = b.getIndexAttr(0);
   if (rank == 1) {
-    Value tile = allocTile(loc, {C}, e, npu::MemSpace::SPAD, false);
-    npu::DmaOp::create(b, loc, src, tile);
-    npu::DmaOp::create(b, loc, tile, dst);
+    TileLoop cols = openLoop(loc, b.getIndexAttr(C), cw);
+    Value tile = allocTile(loc, {cw}, e, npu::MemSpace::SPAD, cols.generated);
+    if (getConstantIntValue(cols.size) != cw)
+      tile = subview(loc, tile, {zero}, {cols.size}, 1);
+    npu::DmaOp::create(b, loc, subview(loc, src, {cols.iv}, {cols.size}, 1),
+                       tile);
+    npu::DmaOp::create(b, loc, tile,
+                       subview(loc, dst, {cols.iv}, {cols.size}, 1));
     return success();
   }
   TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
-  inLoop |= rows.generated;
+  TileLoop cols = openLoop(loc, b.getIndexAttr(C), cw);
+  inLoop |= rows.generated || cols.generated;
   offsets.push_back(rows.iv);
-  offsets.push_back(zero);
+  offsets.push_back(cols.iv);
   sizes.push_back(rows.size);
-  sizes.push_back(c);
-  Value tile = allocTile(loc, {tr, C}, e, npu::MemSpace::SPAD, inLoop);
-  if (getConstantIntValue(rows.size) != tr)
-    tile = subview(loc, tile, {zero, zero}, {rows.size, c}, 2);
+  sizes.push_back(cols.size);
+  Value tile = allocTile(loc, {tr, cw}, e, npu::MemSpace::SPAD, inLoop);
+  if (getConstantIntValue(rows.size) != tr ||
+      getConstantIntValue(cols.size) != cw)
+    tile = subview(loc, tile, {zero, zero}, {rows.size, cols.size}, 2);
   npu::DmaOp::create(b, loc, subview(loc, src, offsets, sizes, 2), tile);
   npu::DmaOp::create(b, loc, tile, subview(loc, dst, offsets, sizes, 2));
+  return success();
+}
+
+// The ISA's strides are non-negative (docs/npu.md), so a reversal is the
+// DMA engine's gather: row j of a tile comes from the table row its index
+// names. A constant index list for one tile, loaded into SPAD once, serves
+// every tile, because each tile gathers from a table that starts at its own
+// source rows. Reversed rows only (a reversed outer axis): a gather of
+// whole rows, as many DRAM runs as a plain copy. A reversed last axis:
+// rows of one element (the table is the tile's source span), so on the
+// load side every element is its own DRAM burst; the store is contiguous.
+// That is the cost of reversing the innermost axis without negative
+// strides; the alternatives cost as much (per-element DMAs) or compute on
+// the data (vector copies, a permutation matmul: not exact for every type).
+LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<bool> flips, Value dst) {
+  Location loc = op->getLoc();
+  auto dt = cast<MemRefType>(dst.getType());
+  Type e = dt.getElementType();
+  int64_t rank = dt.getRank();
+  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
+  int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
+          rs = rank >= 2 ? strides[rank - 2] : 0;
+  bool flipC = flips[rank - 1], flipR = rank >= 2 && flips[rank - 2];
+  // Indices per row: one per element (reversed last axis) or one.
+  int64_t perRow = flipC ? C : 1;
+  int64_t budget = int64_t(target.getSpadBytes()) / 4;
+  // Bytes per tile row: the double-buffered data and the i32/i64 indices.
+  auto rowBytes = [&](int64_t ib) { return 2 * C * eb + perRow * ib; };
+  if (rowBytes(4) > 2 * budget)
+    return op->emitOpError()
+           << "cannot run on the NPU yet: a reversed row of " << C
+           << " elements needs " << rowBytes(4)
+           << " bytes of SPAD tiles, more than half of SPAD (no host "
+              "fallback; docs/npu-compiler.md)";
+  int64_t trMax = std::clamp<int64_t>(2 * budget / rowBytes(4), 1, R);
+  // Balanced tiles, the last one shifted back to end at R (overlapping its
+  // predecessor: the same bytes written twice) rather than partial, so the
+  // tables, the tiles and the index list have static shapes.
+  int64_t tr = ceilDiv(R, ceilDiv(R, trMax));
+  SmallVector<int64_t> ids;
+  for (int64_t j = 0; j < tr; ++j) {
+    int64_t row = flipR ? tr - 1 - j : j;
+    if (!flipC) {
+      ids.push_back(row);
+      continue;
+    }
+    for (int64_t k = 0; k < C; ++k)
+      ids.push_back(row * rs + (C - 1 - k) * cs);
+  }
+  bool wide = ids.empty() ? false
+                          : *llvm::max_element(ids) >
+                                std::numeric_limits<int32_t>::max();
+  if (wide && rowBytes(8) > 2 * budget)
+    return op->emitOpError() << "cannot run on the NPU yet: a reversed row "
+                                "needs 64-bit indices that do not fit SPAD";
+  if (wide) {
+    trMax = std::clamp<int64_t>(2 * budget / rowBytes(8), 1, R);
+    tr = std::min(tr, ceilDiv(R, ceilDiv(R, trMax)));
+    ids.resize(tr * perRow);
+  }
+  Type it = wide ? b.getI64Type() : b.getI32Type();
+  auto idsT = RankedTensorType::get({int64_t(ids.size())}, it);
+  DenseElementsAttr idsAttr;
+  if (wide) {
+    idsAttr = DenseElementsAttr::get(idsT, ArrayRef<int64_t>(ids));
+  } else {
+    SmallVector<int32_t> narrow(ids.begin(), ids.end());
+    idsAttr = DenseElementsAttr::get(idsT, ArrayRef<int32_t>(narrow));
+  }
+  Value idsTile =
+      allocTile(loc, {int64_t(ids.size())}, it, npu::MemSpace::SPAD, false);
+  npu::DmaOp::create(b, loc, constantInDram(loc, idsAttr), idsTile);
+
+  // The source offset of the tile: the outer indices (mirrored where
+  // reversed), then the first source row of the row tile.
+  auto add = [&](Value acc, Value i, int64_t stride) -> Value {
+    if (stride == 0)
+      return acc;
+    return arith::AddIOp::create(
+        b, loc, acc, arith::MulIOp::create(b, loc, i, idx(loc, stride)));
+  };
+  Value srcOff = idx(loc, offset);
+  SmallVector<OpFoldResult> offsets, sizes;
+  bool inLoop = false;
+  for (int64_t d = 0; d + 2 < rank; ++d) {
+    int64_t n = dt.getDimSize(d);
+    TileLoop l = openLoop(loc, b.getIndexAttr(n), 1);
+    inLoop |= l.generated;
+    offsets.push_back(l.iv);
+    sizes.push_back(b.getIndexAttr(1));
+    Value i = flips[d] ? arith::SubIOp::create(b, loc, idx(loc, n - 1), l.iv)
+                       : l.iv;
+    srcOff = add(srcOff, i, strides[d]);
+  }
+  Value dstTile;
+  if (rank >= 2) {
+    TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
+    inLoop |= rows.generated;
+    Value t = rows.iv;
+    if (R % tr)
+      t = arith::MinSIOp::create(b, loc, t, idx(loc, R - tr));
+    Value first =
+        flipR ? arith::SubIOp::create(b, loc, idx(loc, R - tr), t) : t;
+    srcOff = add(srcOff, first, rs);
+    offsets.push_back(t);
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(b.getIndexAttr(tr));
+    sizes.push_back(b.getIndexAttr(C));
+    dstTile = subview(loc, dst, offsets, sizes, 2);
+  } else {
+    dstTile = reshapeView(loc, dst, RankedTensorType::get({1, C}, e));
+  }
+  Value tile = allocTile(loc, {tr, C}, e, npu::MemSpace::SPAD, inLoop);
+  OpFoldResult off = srcOff;
+  if (std::optional<int64_t> c = getConstantIntValue(srcOff))
+    off = b.getIndexAttr(*c);
+  if (flipC) {
+    // Rows of one element: the table spans the tile's source elements.
+    int64_t span = (tr - 1) * rs + (C - 1) * cs + 1;
+    Value table = strided(loc, base, off,
+                          {b.getIndexAttr(span), b.getIndexAttr(1)}, {1, 1});
+    Value elems = strided(loc, tile, b.getIndexAttr(0),
+                          {b.getIndexAttr(tr * C), b.getIndexAttr(1)},
+                          {1, 1});
+    npu::DmaGatherOp::create(b, loc, table, idsTile, elems);
+  } else {
+    Value table = strided(loc, base, off,
+                          {b.getIndexAttr(tr), b.getIndexAttr(C)}, {rs, cs});
+    npu::DmaGatherOp::create(b, loc, table, idsTile, tile);
+  }
+  npu::DmaOp::create(b, loc, tile, dstTile);
   return success();
 }
 
@@ -98,13 +238,11 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   int64_t n = idxT.getNumElements();
   int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
   int64_t budget = int64_t(target.getSpadBytes()) / 4;
-  if (n == 0 || rowLen == 0)
-    return op.emitOpError() << "cannot run on the NPU yet: empty gather";
-  if (rowLen * eb > budget)
-    return op.emitOpError() << "cannot run on the NPU yet: a row of "
-                            << rowLen << " elements does not fit a SPAD tile "
-                            << "of " << budget << " bytes";
-  int64_t tr = std::clamp<int64_t>(budget / (rowLen * eb), 1, n);
+  // (An empty result never reaches here: run() skips it.) A row longer
+  // than a tile is gathered in column chunks: each chunk is a table of
+  // its own (the same rows, fewer columns), the index tile is reused.
+  int64_t cw = std::clamp<int64_t>(budget / eb, 1, rowLen);
+  int64_t tr = std::clamp<int64_t>(budget / (cw * eb), 1, n);
 
   auto region = openNest(op);
   Value table3 = reshapeView(loc, memOf.lookup(op.getData()),
@@ -126,16 +264,22 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   // The indices and the rows stay on the load queue until the rows leave.
   Value idxTile = allocTile(loc, {tr}, idxT.getElementType(),
                             npu::MemSpace::SPAD, inLoop);
-  Value rowTile = allocTile(loc, {tr, rowLen}, e, npu::MemSpace::SPAD, inLoop);
-  if (partial) {
+  if (partial)
     idxTile = subview(loc, idxTile, {zero}, {rows.size}, 1);
-    rowTile = subview(loc, rowTile, {zero, zero}, {rows.size, c}, 2);
-  }
   npu::DmaOp::create(b, loc, subview(loc, ids, {rows.iv}, {rows.size}, 1),
                      idxTile);
+  TileLoop cols = openLoop(loc, c, cw);
+  Value rowTile = allocTile(loc, {tr, cw}, e, npu::MemSpace::SPAD,
+                            inLoop || cols.generated);
+  if (partial || getConstantIntValue(cols.size) != cw)
+    rowTile = subview(loc, rowTile, {zero, zero}, {rows.size, cols.size}, 2);
+  if (cols.generated)
+    table = subview(loc, table, {zero, cols.iv},
+                    {b.getIndexAttr(vocab), cols.size}, 2);
   npu::DmaGatherOp::create(b, loc, table, idxTile, rowTile);
-  npu::DmaOp::create(b, loc, rowTile,
-                     subview(loc, out2, {rows.iv, zero}, {rows.size, c}, 2));
+  npu::DmaOp::create(
+      b, loc, rowTile,
+      subview(loc, out2, {rows.iv, cols.iv}, {rows.size, cols.size}, 2));
   b.setInsertionPointAfter(region);
   return success();
 }
@@ -169,22 +313,34 @@ LogicalResult Lowering::lowerDataMovement(Operation *op, Value out) {
     result = copyThroughSpad(op, view, out);
   } else if (auto s = dyn_cast<SliceOp>(op)) {
     Value in = memOf.lookup(s.getInput());
+    auto inT = cast<MemRefType>(in.getType());
     auto resT = cast<RankedTensorType>(s.getType());
+    // A negative step takes the same elements as the positive one from
+    // the last index taken, reversed (copyFlipped).
     SmallVector<OpFoldResult> offsets, sizes, strides;
+    SmallVector<int64_t> elemStrides(inT.getRank(), 1);
+    for (int64_t d = inT.getRank() - 2; d >= 0; --d)
+      elemStrides[d] = elemStrides[d + 1] * inT.getDimSize(d + 1);
+    SmallVector<bool> flips;
+    int64_t offset = 0;
     for (auto [d, start] : llvm::enumerate(s.getStarts())) {
       int64_t step = s.getSteps() ? (*s.getSteps())[d] : 1;
-      if (step <= 0) {
-        region.erase();
-        return op->emitOpError()
-               << "cannot run on the NPU yet: slice steps must be positive";
-      }
-      offsets.push_back(b.getIndexAttr(start));
-      sizes.push_back(b.getIndexAttr(resT.getDimSize(d)));
-      strides.push_back(b.getIndexAttr(step));
+      int64_t n = resT.getDimSize(d);
+      int64_t first = step < 0 ? start + (n - 1) * step : start;
+      flips.push_back(step < 0);
+      offset += first * elemStrides[d];
+      elemStrides[d] *= std::abs(step);
+      offsets.push_back(b.getIndexAttr(first));
+      sizes.push_back(b.getIndexAttr(n));
+      strides.push_back(b.getIndexAttr(std::abs(step)));
     }
-    Value view =
-        memref::SubViewOp::create(b, loc, in, offsets, sizes, strides);
-    result = copyThroughSpad(op, view, out);
+    if (llvm::is_contained(flips, true)) {
+      result = copyFlipped(op, in, offset, elemStrides, flips, out);
+    } else {
+      Value view =
+          memref::SubViewOp::create(b, loc, in, offsets, sizes, strides);
+      result = copyThroughSpad(op, view, out);
+    }
   } else if (auto c = dyn_cast<ConcatOp>(op)) {
     auto resT = cast<RankedTensorType>(c.getType());
     int64_t axis = c.getAxis();

@@ -1,0 +1,62 @@
+// kiln.slice with negative steps on the NPU (exact: bytes are copied). The
+// ISA's strides are non-negative, so the reversal is the DMA engine's
+// gather with a constant index list (one tile's worth, loaded into SPAD
+// once): reversed rows gather whole rows, a reversed last axis gathers rows
+// of one element. Tiles are balanced and the last one is shifted back to
+// end at the last row (no partial tile), so every shape is static.
+// RUN: kiln-run %s --target=npu:edge --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:cloud --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_last --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:cloud --function=rev_last --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_last --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_rows --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_rows --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_all --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:cloud --function=rev_all --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_all --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_mixed_i64 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:cloud --function=rev_outer_f16 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_outer_f16 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-opt %s --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
+// CHECK-NOT: MISMATCH
+// CHECK: vs target ref: {{.*}}: OK
+
+// A reversed last axis: 301 rows in two tiles of 151 (the second starts at
+// row 150), 151 x 64 one-element rows per gather, indices loaded once.
+// IR-LABEL: func.func @rev_last
+// IR: memref.alloc() : memref<9664xi32, 1>
+// IR: memref.get_global @rev_last_const{{[0-9]+}} : memref<9664xi32>
+// IR: npu.dma
+// IR: scf.for
+// IR: arith.minsi %{{.*}}, %c150
+// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<{{[0-9]+}}x1xf32, {{.*}}>, memref<9664xi32, {{.*}}1>, memref<9664x1xf32, {{.*}}1>
+// IR: npu.dma
+// Reversed rows: a gather of whole rows (stride 2 rows, 64 contiguous).
+// IR-LABEL: func.func @rev_rows
+// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<150x64xf32, strided<[128, 1], offset: ?>>, memref<150xi32, {{.*}}1>, memref<150x64xf32, {{.*}}1>
+
+func.func @rev1d(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = kiln.slice %x starts = [7] limits = [-1] steps = [-1] : tensor<8xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+func.func @rev_last(%x: tensor<301x64xf32>) -> tensor<301x64xf32> {
+  %y = kiln.slice %x starts = [0, 63] limits = [301, -1] steps = [1, -1] : tensor<301x64xf32> -> tensor<301x64xf32>
+  return %y : tensor<301x64xf32>
+}
+func.func @rev_rows(%x: tensor<300x64xf32>) -> tensor<150x64xf32> {
+  %y = kiln.slice %x starts = [299, 0] limits = [-1, 64] steps = [-2, 1] : tensor<300x64xf32> -> tensor<150x64xf32>
+  return %y : tensor<150x64xf32>
+}
+// Every axis reversed, with steps below -1 and starts inside the dims.
+func.func @rev_all(%x: tensor<3x5x7x9xbf16>) -> tensor<2x3x4x3xbf16> {
+  %y = kiln.slice %x starts = [2, 4, 6, 8] limits = [0, -1, -1, 0] steps = [-1, -2, -2, -3] : tensor<3x5x7x9xbf16> -> tensor<2x3x4x3xbf16>
+  return %y : tensor<2x3x4x3xbf16>
+}
+func.func @rev_mixed_i64(%x: tensor<4x6x10xi64>) -> tensor<4x2x5xi64> {
+  %y = kiln.slice %x starts = [0, 5, 1] limits = [4, 1, 10] steps = [1, -3, 2] : tensor<4x6x10xi64> -> tensor<4x2x5xi64>
+  return %y : tensor<4x2x5xi64>
+}
+func.func @rev_outer_f16(%x: tensor<4x6x10xf16>) -> tensor<4x6x10xf16> {
+  %y = kiln.slice %x starts = [3, 0, 0] limits = [-1, 6, 10] steps = [-1, 1, 1] : tensor<4x6x10xf16> -> tensor<4x6x10xf16>
+  return %y : tensor<4x6x10xf16>
+}
