@@ -17,6 +17,12 @@
 // RUN: kiln-run %s --target=npu:edge --function=rev_mixed_i64 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:cloud --function=rev_outer_f16 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_outer_f16 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// Rows that do not fit a tile: chunks of columns, the last chunk shifted
+// back to end at the last column.
+// RUN: kiln-run %s --target=npu:edge --function=rev_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_long_rows --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_long_1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-opt %s --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
 // CHECK-NOT: MISMATCH
 // CHECK: vs target ref: {{.*}}: OK
@@ -34,6 +40,11 @@
 // Reversed rows: a gather of whole rows (stride 2 rows, 64 contiguous).
 // IR-LABEL: func.func @rev_rows
 // IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<150x64xf32, strided<[128, 1], offset: ?>>, memref<150xi32, {{.*}}1>, memref<150x64xf32, {{.*}}1>
+// IR-LABEL: func.func @rev_long(
+// IR: memref.get_global @rev_long_const{{[0-9]+}} : memref<10001xi32>
+// IR: scf.for
+// IR: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c10001
+// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<10001x1xf32, {{.*}}>, memref<10001xi32, {{.*}}1>, memref<10001x1xf32, {{.*}}1>
 
 func.func @rev1d(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = kiln.slice %x starts = [7] limits = [-1] steps = [-1] : tensor<8xf32> -> tensor<8xf32>
@@ -59,4 +70,18 @@ func.func @rev_mixed_i64(%x: tensor<4x6x10xi64>) -> tensor<4x2x5xi64> {
 func.func @rev_outer_f16(%x: tensor<4x6x10xf16>) -> tensor<4x6x10xf16> {
   %y = kiln.slice %x starts = [3, 0, 0] limits = [-1, 6, 10] steps = [-1, 1, 1] : tensor<4x6x10xf16> -> tensor<4x6x10xf16>
   return %y : tensor<4x6x10xf16>
+}
+// 30001 f32 per row: chunks of 10001 columns (12 bytes per element in half
+// of SPAD: 10922 at most, balanced to 3 chunks).
+func.func @rev_long(%x: tensor<3x30001xf32>) -> tensor<3x30001xf32> {
+  %y = kiln.slice %x starts = [0, 30000] limits = [3, -1] steps = [1, -1] : tensor<3x30001xf32> -> tensor<3x30001xf32>
+  return %y : tensor<3x30001xf32>
+}
+func.func @rev_long_rows(%x: tensor<3x30001xf32>) -> tensor<3x10001xf32> {
+  %y = kiln.slice %x starts = [2, 0] limits = [-1, 30001] steps = [-1, 3] : tensor<3x30001xf32> -> tensor<3x10001xf32>
+  return %y : tensor<3x10001xf32>
+}
+func.func @rev_long_1d(%x: tensor<70001xbf16>) -> tensor<35001xbf16> {
+  %y = kiln.slice %x starts = [70000] limits = [-1] steps = [-2] : tensor<70001xbf16> -> tensor<35001xbf16>
+  return %y : tensor<35001xbf16>
 }

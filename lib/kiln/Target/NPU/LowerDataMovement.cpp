@@ -110,22 +110,31 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
           rs = rank >= 2 ? strides[rank - 2] : 0;
   bool flipC = flips[rank - 1], flipR = rank >= 2 && flips[rank - 2];
-  // Indices per row: one per element (reversed last axis) or one.
-  int64_t perRow = flipC ? C : 1;
-  int64_t budget = int64_t(target.getSpadBytes()) / 4;
-  // Bytes per tile row: the double-buffered data and the i32/i64 indices.
-  auto rowBytes = [&](int64_t ib) { return 2 * C * eb + perRow * ib; };
-  if (rowBytes(4) > 2 * budget)
-    return op->emitOpError()
-           << "cannot run on the NPU yet: a reversed row of " << C
-           << " elements needs " << rowBytes(4)
-           << " bytes of SPAD tiles, more than half of SPAD (no host "
-              "fallback; docs/npu-compiler.md)";
-  int64_t trMax = std::clamp<int64_t>(2 * budget / rowBytes(4), 1, R);
-  // Balanced tiles, the last one shifted back to end at R (overlapping its
-  // predecessor: the same bytes written twice) rather than partial, so the
+  // Tiles of tr rows x w columns: the double-buffered data and the
+  // indices (one per element for a reversed last axis, else one per row)
+  // in half of SPAD; a row that does not fit is cut into chunks of
+  // columns (one row per tile). Tiles are balanced and the last one is
+  // shifted back to end at the last row (column) rather than partial (it
+  // overlaps its predecessor: the same bytes written twice), so the
   // tables, the tiles and the index list have static shapes.
-  int64_t tr = ceilDiv(R, ceilDiv(R, trMax));
+  int64_t budget = int64_t(target.getSpadBytes()) / 2;
+  int64_t tr = 1, w = 1;
+  auto plan = [&](int64_t ib) {
+    int64_t perElem = 2 * eb + (flipC ? ib : 0), perRow = flipC ? 0 : ib;
+    if (C * perElem + perRow <= budget) {
+      w = C;
+      int64_t trMax = std::clamp<int64_t>(budget / (C * perElem + perRow), 1, R);
+      tr = ceilDiv(R, ceilDiv(R, trMax));
+    } else {
+      tr = 1;
+      int64_t wMax = std::max<int64_t>(1, (budget - perRow) / perElem);
+      w = ceilDiv(C, ceilDiv(C, wMax));
+    }
+    return flipC ? (tr - 1) * rs + (w - 1) * cs : tr - 1;
+  };
+  bool wide = plan(4) > std::numeric_limits<int32_t>::max();
+  if (wide)
+    plan(8);
   SmallVector<int64_t> ids;
   for (int64_t j = 0; j < tr; ++j) {
     int64_t row = flipR ? tr - 1 - j : j;
@@ -133,19 +142,8 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
       ids.push_back(row);
       continue;
     }
-    for (int64_t k = 0; k < C; ++k)
-      ids.push_back(row * rs + (C - 1 - k) * cs);
-  }
-  bool wide = ids.empty() ? false
-                          : *llvm::max_element(ids) >
-                                std::numeric_limits<int32_t>::max();
-  if (wide && rowBytes(8) > 2 * budget)
-    return op->emitOpError() << "cannot run on the NPU yet: a reversed row "
-                                "needs 64-bit indices that do not fit SPAD";
-  if (wide) {
-    trMax = std::clamp<int64_t>(2 * budget / rowBytes(8), 1, R);
-    tr = std::min(tr, ceilDiv(R, ceilDiv(R, trMax)));
-    ids.resize(tr * perRow);
+    for (int64_t k = 0; k < w; ++k)
+      ids.push_back(row * rs + (w - 1 - k) * cs);
   }
   Type it = wide ? b.getI64Type() : b.getI32Type();
   auto idsT = RankedTensorType::get({int64_t(ids.size())}, it);
@@ -161,60 +159,64 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   npu::DmaOp::create(b, loc, constantInDram(loc, idsAttr), idsTile);
 
   // The source offset of the tile: the outer indices (mirrored where
-  // reversed), then the first source row of the row tile.
+  // reversed), then the first source row and column of the tile.
   auto add = [&](Value acc, Value i, int64_t stride) -> Value {
     if (stride == 0)
       return acc;
     return arith::AddIOp::create(
         b, loc, acc, arith::MulIOp::create(b, loc, i, idx(loc, stride)));
   };
+  // A tile loop over `n` by `step` whose last tile ends at n; returns the
+  // tile's first index and the first source index (mirrored if `flip`).
+  bool inLoop = false;
+  auto tileLoop = [&](int64_t n, int64_t step, bool flip) {
+    TileLoop l = openLoop(loc, b.getIndexAttr(n), step);
+    inLoop |= l.generated;
+    Value t = l.iv;
+    if (n % step)
+      t = arith::MinSIOp::create(b, loc, t, idx(loc, n - step));
+    Value first =
+        flip ? arith::SubIOp::create(b, loc, idx(loc, n - step), t) : t;
+    return std::pair{t, first};
+  };
   Value srcOff = idx(loc, offset);
   SmallVector<OpFoldResult> offsets, sizes;
-  bool inLoop = false;
   for (int64_t d = 0; d + 2 < rank; ++d) {
-    int64_t n = dt.getDimSize(d);
-    TileLoop l = openLoop(loc, b.getIndexAttr(n), 1);
-    inLoop |= l.generated;
-    offsets.push_back(l.iv);
+    auto [i, first] = tileLoop(dt.getDimSize(d), 1, flips[d]);
+    offsets.push_back(i);
     sizes.push_back(b.getIndexAttr(1));
-    Value i = flips[d] ? arith::SubIOp::create(b, loc, idx(loc, n - 1), l.iv)
-                       : l.iv;
-    srcOff = add(srcOff, i, strides[d]);
+    srcOff = add(srcOff, first, strides[d]);
   }
+  auto [t, firstRow] = tileLoop(R, tr, flipR);
+  srcOff = add(srcOff, firstRow, rs);
+  auto [k, firstCol] = tileLoop(C, w, flipC);
+  srcOff = add(srcOff, firstCol, cs);
   Value dstTile;
   if (rank >= 2) {
-    TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
-    inLoop |= rows.generated;
-    Value t = rows.iv;
-    if (R % tr)
-      t = arith::MinSIOp::create(b, loc, t, idx(loc, R - tr));
-    Value first =
-        flipR ? arith::SubIOp::create(b, loc, idx(loc, R - tr), t) : t;
-    srcOff = add(srcOff, first, rs);
-    offsets.push_back(t);
-    offsets.push_back(b.getIndexAttr(0));
-    sizes.push_back(b.getIndexAttr(tr));
-    sizes.push_back(b.getIndexAttr(C));
+    offsets.append({t, k});
+    sizes.append({b.getIndexAttr(tr), b.getIndexAttr(w)});
     dstTile = subview(loc, dst, offsets, sizes, 2);
   } else {
     dstTile = reshapeView(loc, dst, RankedTensorType::get({1, C}, e));
+    dstTile = subview(loc, dstTile, {b.getIndexAttr(0), k},
+                      {b.getIndexAttr(1), b.getIndexAttr(w)}, 2);
   }
-  Value tile = allocTile(loc, {tr, C}, e, npu::MemSpace::SPAD, inLoop);
+  Value tile = allocTile(loc, {tr, w}, e, npu::MemSpace::SPAD, inLoop);
   OpFoldResult off = srcOff;
   if (std::optional<int64_t> c = getConstantIntValue(srcOff))
     off = b.getIndexAttr(*c);
   if (flipC) {
     // Rows of one element: the table spans the tile's source elements.
-    int64_t span = (tr - 1) * rs + (C - 1) * cs + 1;
+    int64_t span = (tr - 1) * rs + (w - 1) * cs + 1;
     Value table = strided(loc, base, off,
                           {b.getIndexAttr(span), b.getIndexAttr(1)}, {1, 1});
     Value elems = strided(loc, tile, b.getIndexAttr(0),
-                          {b.getIndexAttr(tr * C), b.getIndexAttr(1)},
+                          {b.getIndexAttr(tr * w), b.getIndexAttr(1)},
                           {1, 1});
     npu::DmaGatherOp::create(b, loc, table, idsTile, elems);
   } else {
     Value table = strided(loc, base, off,
-                          {b.getIndexAttr(tr), b.getIndexAttr(C)}, {rs, cs});
+                          {b.getIndexAttr(tr), b.getIndexAttr(w)}, {rs, cs});
     npu::DmaGatherOp::create(b, loc, table, idsTile, tile);
   }
   npu::DmaOp::create(b, loc, tile, dstTile);
