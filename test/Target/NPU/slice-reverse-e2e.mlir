@@ -1,9 +1,13 @@
 // kiln.slice with negative steps on the NPU (exact: bytes are copied). The
 // ISA's strides are non-negative, so the reversal is the DMA engine's
 // gather with a constant index list (one tile's worth, loaded into SPAD
-// once): reversed rows gather whole rows, a reversed last axis gathers rows
-// of one element. Tiles are balanced and the last one is shifted back to
-// end at the last row (no partial tile), so every shape is static.
+// once): reversed rows gather whole rows; a reversed last axis of several
+// rows goes through a DRAM scratch holding the source transposed (a first
+// nest stores row tiles transposed, the second gathers its rows in reverse
+// and stores them transposed back: contiguous DRAM runs throughout); a
+// single reversed row (rank 1) gathers rows of one element. Where the index
+// list depends on the tile, tiles are balanced and the last one is shifted
+// back to end at the last row (no partial tile), so every shape is static.
 // RUN: kiln-run %s --target=npu:edge --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:cloud --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_last --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -27,24 +31,29 @@
 // CHECK-NOT: MISMATCH
 // CHECK: vs target ref: {{.*}}: OK
 
-// A reversed last axis: 301 rows in two tiles of 151 (the second starts at
-// row 150), 151 x 64 one-element rows per gather, indices loaded once.
+// A reversed last axis of 301 rows: the scratch S = x^T (64 x 301), then
+// per tile of 255 rows a gather of the 64 rows of S in reverse and a store
+// through SPAD-side strides [1, 255].
 // IR-LABEL: func.func @rev_last
-// IR: memref.alloc() : memref<9664xi32, 1>
-// IR: memref.get_global @rev_last_const{{[0-9]+}} : memref<9664xi32>
-// IR: npu.dma
+// IR: memref.alloc() : memref<64x301xf32>
 // IR: scf.for
-// IR: arith.minsi %{{.*}}, %c150
-// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<{{[0-9]+}}x1xf32, {{.*}}>, memref<9664xi32, {{.*}}1>, memref<9664x1xf32, {{.*}}1>
 // IR: npu.dma
+// IR: memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [64, %{{.*}}], strides: [1, 64]
+// IR: npu.dma %{{.*}} : memref<64x?xf32, strided<[1, 64]>, 1>, memref<64x?xf32, strided<[301, 1], offset: ?>>
+// IR: {npu.op = "slice (transpose)"}
+// IR: memref.get_global @rev_last_const{{[0-9]+}} : memref<64xi32>
+// IR: scf.for
+// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<64x?xf32, strided<[301, 1], offset: ?>>, memref<64xi32, {{.*}}1>, memref<64x?xf32, strided<[255, 1]>, 1>
+// IR: npu.dma %{{.*}} : memref<?x64xf32, strided<[1, 255]>, 1>, memref<?x64xf32, strided<[64, 1], offset: ?>>
 // Reversed rows: a gather of whole rows (stride 2 rows, 64 contiguous).
 // IR-LABEL: func.func @rev_rows
 // IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<150x64xf32, strided<[128, 1], offset: ?>>, memref<150xi32, {{.*}}1>, memref<150x64xf32, {{.*}}1>
-// IR-LABEL: func.func @rev_long(
-// IR: memref.get_global @rev_long_const{{[0-9]+}} : memref<10001xi32>
-// IR: scf.for
-// IR: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c10001
-// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<10001x1xf32, {{.*}}>, memref<10001xi32, {{.*}}1>, memref<10001x1xf32, {{.*}}1>
+// One reversed row of 35001 bf16 (every other of 70001): rows of one
+// element, in balanced chunks of columns.
+// IR-LABEL: func.func @rev_long_1d
+// IR: memref.get_global @rev_long_1d_const{{[0-9]+}} : memref<{{[0-9]+}}xi32>
+// IR: scf.for %{{.*}} = %{{.*}} to %c35001 step %c11667
+// IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<{{[0-9]+}}x1xbf16, {{.*}}>
 
 func.func @rev1d(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = kiln.slice %x starts = [7] limits = [-1] steps = [-1] : tensor<8xf32> -> tensor<8xf32>
@@ -71,8 +80,7 @@ func.func @rev_outer_f16(%x: tensor<4x6x10xf16>) -> tensor<4x6x10xf16> {
   %y = kiln.slice %x starts = [3, 0, 0] limits = [-1, 6, 10] steps = [-1, 1, 1] : tensor<4x6x10xf16> -> tensor<4x6x10xf16>
   return %y : tensor<4x6x10xf16>
 }
-// 30001 f32 per row: chunks of 10001 columns (12 bytes per element in half
-// of SPAD: 10922 at most, balanced to 3 chunks).
+// 3 rows of 30001 f32: column chunks in both nests.
 func.func @rev_long(%x: tensor<3x30001xf32>) -> tensor<3x30001xf32> {
   %y = kiln.slice %x starts = [0, 30000] limits = [3, -1] steps = [1, -1] : tensor<3x30001xf32> -> tensor<3x30001xf32>
   return %y : tensor<3x30001xf32>

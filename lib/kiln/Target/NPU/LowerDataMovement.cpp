@@ -87,17 +87,152 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   return success();
 }
 
+// A reversed last axis of several rows, in two nests through a DRAM
+// scratch S = the source transposed ([outer..., C, R]): the first copies
+// row tiles in (contiguous when the source is) and stores them transposed
+// (SPAD-side strides, DRAM rows of S contiguous); the second gathers the
+// rows of S (columns of the source) in reverse, runs of a row tile's
+// length, and stores them transposed back into contiguous rows. Four
+// passes of contiguous DRAM runs instead of one burst per element.
+LogicalResult Lowering::reverseColumns(Operation *op, Value base,
+                                       int64_t offset,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<bool> flips, Value dst) {
+  Location loc = op->getLoc();
+  auto dt = cast<MemRefType>(dst.getType());
+  Type e = dt.getElementType();
+  int64_t rank = dt.getRank();
+  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
+  int64_t R = dt.getDimSize(rank - 2), rs = strides[rank - 2];
+  OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
+  // Tiles of at least 16 rows when a row fits (so the gathered runs are
+  // long), all double-buffered in half of SPAD with the indices.
+  int64_t budget = int64_t(target.getSpadBytes()) / 2;
+  int64_t minRows = std::min<int64_t>(R, 16);
+  int64_t w = C;
+  if (2 * eb * C * minRows + 4 * C > budget)
+    w = ceilDiv(C, ceilDiv(C, std::max<int64_t>(
+                                  1, budget / (2 * eb * minRows + 4))));
+  int64_t tr = std::clamp<int64_t>((budget - 4 * w) / (2 * eb * w), 1, R);
+
+  Operation *second = b.getInsertionBlock()->getParentOp();
+  OpBuilder::InsertPoint inSecond = b.saveInsertionPoint();
+  b.setInsertionPoint(second);
+  SmallVector<int64_t> sShape(dt.getShape().drop_back(2));
+  sShape.append({C, R});
+  Value S = memref::AllocOp::create(b, loc, MemRefType::get(sShape, e));
+  auto first = openNest(op);
+  first->setAttr("npu.op", b.getStringAttr("slice (transpose)"));
+
+  // Outer loops; `src` adds the source offset of the outer indices
+  // (mirrored where reversed).
+  auto outerLoops = [&](bool src, Value &srcOff,
+                        SmallVector<OpFoldResult> &offsets, bool &inLoop) {
+    for (int64_t d = 0; d + 2 < rank; ++d) {
+      int64_t n = dt.getDimSize(d);
+      TileLoop l = openLoop(loc, b.getIndexAttr(n), 1);
+      inLoop |= l.generated;
+      offsets.push_back(l.iv);
+      if (!src)
+        continue;
+      Value i = flips[d]
+                    ? arith::SubIOp::create(b, loc, idx(loc, n - 1), l.iv)
+                    : l.iv;
+      srcOff = arith::AddIOp::create(
+          b, loc, srcOff,
+          arith::MulIOp::create(b, loc, i, idx(loc, strides[d])));
+    }
+  };
+  auto sizes2 = [&](SmallVector<OpFoldResult> offsets, OpFoldResult a,
+                    OpFoldResult bb) {
+    SmallVector<OpFoldResult> sizes(offsets.size() - 2, one);
+    sizes.append({a, bb});
+    return sizes;
+  };
+
+  // First nest: S[o][k:k+w, t:t+tr] = source[o][t:t+tr, k:k+w]^T.
+  {
+    Value srcOff = idx(loc, offset);
+    SmallVector<OpFoldResult> offsets;
+    bool inLoop = false;
+    outerLoops(true, srcOff, offsets, inLoop);
+    TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
+    TileLoop cols = openLoop(loc, b.getIndexAttr(C), w);
+    inLoop |= rows.generated || cols.generated;
+    srcOff = arith::AddIOp::create(
+        b, loc, srcOff,
+        arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, rows.iv, idx(loc, rs)),
+            arith::MulIOp::create(b, loc, cols.iv, idx(loc, cs))));
+    Value tile = allocTile(loc, {tr, w}, e, npu::MemSpace::SPAD, inLoop);
+    if (getConstantIntValue(rows.size) != tr ||
+        getConstantIntValue(cols.size) != w)
+      tile = subview(loc, tile, {zero, zero}, {rows.size, cols.size}, 2);
+    npu::DmaOp::create(
+        b, loc, strided(loc, base, srcOff, {rows.size, cols.size}, {rs, cs}),
+        tile);
+    offsets.append({cols.iv, rows.iv});
+    npu::DmaOp::create(
+        b, loc, strided(loc, tile, zero, {cols.size, rows.size}, {1, w}),
+        subview(loc, S, offsets, sizes2(offsets, cols.size, rows.size), 2));
+  }
+
+  // Second nest: out[o][t:t+tr, k:k+w] = (S[o] rows C-k-w .. C-k, in
+  // reverse, columns t:t+tr)^T. The column chunks are balanced and the last
+  // one shifted back to end at C, so the index list is static.
+  b.restoreInsertionPoint(inSecond);
+  SmallVector<int32_t> ids;
+  for (int64_t j = 0; j < w; ++j)
+    ids.push_back(int32_t(w - 1 - j));
+  auto idsT = RankedTensorType::get({w}, b.getI32Type());
+  Value idsTile = allocTile(loc, {w}, b.getI32Type(), npu::MemSpace::SPAD,
+                            false);
+  npu::DmaOp::create(
+      b, loc,
+      constantInDram(loc, DenseElementsAttr::get(idsT, ArrayRef<int32_t>(ids))),
+      idsTile);
+  Value unused;
+  SmallVector<OpFoldResult> offsets;
+  bool inLoop = false;
+  outerLoops(false, unused, offsets, inLoop);
+  TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
+  TileLoop cols = openLoop(loc, b.getIndexAttr(C), w);
+  inLoop |= rows.generated || cols.generated;
+  Value k = cols.iv;
+  if (C % w)
+    k = arith::MinSIOp::create(b, loc, k, idx(loc, C - w));
+  Value firstRow = arith::SubIOp::create(b, loc, idx(loc, C - w), k);
+  Value tile = allocTile(loc, {w, tr}, e, npu::MemSpace::SPAD, inLoop);
+  if (getConstantIntValue(rows.size) != tr)
+    tile = subview(loc, tile, {zero, zero}, {b.getIndexAttr(w), rows.size}, 2);
+  SmallVector<OpFoldResult> sOffsets(offsets);
+  sOffsets.append({firstRow, rows.iv});
+  npu::DmaGatherOp::create(
+      b, loc,
+      subview(loc, S, sOffsets,
+              sizes2(sOffsets, b.getIndexAttr(w), rows.size), 2),
+      idsTile, tile);
+  offsets.append({rows.iv, k});
+  npu::DmaOp::create(
+      b, loc, strided(loc, tile, zero, {rows.size, b.getIndexAttr(w)}, {1, tr}),
+      subview(loc, dst, offsets, sizes2(offsets, rows.size, b.getIndexAttr(w)),
+              2));
+  return success();
+}
+
 // The ISA's strides are non-negative (docs/npu.md), so a reversal is the
 // DMA engine's gather: row j of a tile comes from the table row its index
 // names. A constant index list for one tile, loaded into SPAD once, serves
 // every tile, because each tile gathers from a table that starts at its own
-// source rows. Reversed rows only (a reversed outer axis): a gather of
-// whole rows, as many DRAM runs as a plain copy. A reversed last axis:
-// rows of one element (the table is the tile's source span), so on the
-// load side every element is its own DRAM burst; the store is contiguous.
-// That is the cost of reversing the innermost axis without negative
-// strides; the alternatives cost as much (per-element DMAs) or compute on
-// the data (vector copies, a permutation matmul: not exact for every type).
+// source rows. Reversed rows (or outer axes) only: a gather of whole rows,
+// as many DRAM runs as a plain copy. A reversed last axis of several rows:
+// reverseColumns (a transposed DRAM scratch whose rows are gathered). One
+// reversed row, or rows and columns both reversed: rows of one element
+// (the table is the tile's source span), one DRAM burst per element on the
+// load side. Negative DMA strides would avoid the scratch, but DMA engines
+// that walk descriptors forward in bursts are the common case, and the
+// ISA, its checks and the address analysis all assume non-negative strides.
 LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
                                     ArrayRef<int64_t> strides,
                                     ArrayRef<bool> flips, Value dst) {
@@ -110,6 +245,8 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
           rs = rank >= 2 ? strides[rank - 2] : 0;
   bool flipC = flips[rank - 1], flipR = rank >= 2 && flips[rank - 2];
+  if (flipC && !flipR && R >= 2)
+    return reverseColumns(op, base, offset, strides, flips, dst);
   // Tiles of tr rows x w columns: the double-buffered data and the
   // indices (one per element for a reversed last axis, else one per row)
   // in half of SPAD; a row that does not fit is cut into chunks of

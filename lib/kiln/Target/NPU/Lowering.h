@@ -104,6 +104,12 @@ private:
   LogicalResult copyFlipped(Operation *op, Value base, int64_t offset,
                             ArrayRef<int64_t> strides, ArrayRef<bool> flips,
                             Value dst);
+  /// copyFlipped's reversed last axis of several rows: through a DRAM
+  /// scratch holding the source transposed, in a nest of its own before
+  /// the builder's.
+  LogicalResult reverseColumns(Operation *op, Value base, int64_t offset,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<bool> flips, Value dst);
   /// Opens a nest for `op` and leaves the builder inside it.
   scf::ExecuteRegionOp openNest(Operation *op);
   LogicalResult lowerDataMovement(Operation *op, Value out);
