@@ -9,6 +9,7 @@
 // the loops run over the dims the tables have outside the row tile and
 // over the dims they are broadcast over inside it, so each table tile is
 // loaded once (a broadcast row or column is read through a stride-0 view).
+// Rows whose buffers do not fit are cut into chunks of pairs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -103,13 +104,23 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
 
   // The row tile: all the buffers in half of SPAD (rope has no schedule
   // loops, so the cost model writes no schedule for it).
+  // A row whose buffers do not fit is cut into chunks of hw pairs, the
+  // last chunk shifted back to end at D/2 (static shapes; the pairs it
+  // shares with its predecessor are computed twice, to the same bits).
   int64_t budget = int64_t(target.getSpadBytes()) / 2;
-  if (ropeRowBytes(d, eb) > budget)
-    return op.emitOpError() << "cannot run on the NPU yet: a row of " << d
-                            << " elements needs " << ropeRowBytes(d, eb)
-                            << " bytes of SPAD buffers, more than half of "
-                               "SPAD (no host fallback; docs/npu-compiler.md)";
-  int64_t tr = budget / ropeRowBytes(d, eb);
+  int64_t hw = half;
+  if (ropeRowBytes(d, eb) > budget) {
+    int64_t hwMax = budget / ropeRowBytes(2, eb);
+    if (hwMax < 1)
+      return op.emitOpError() << "cannot run on the NPU: one pair needs "
+                              << ropeRowBytes(2, eb)
+                              << " bytes of SPAD buffers, more than half of "
+                                 "SPAD";
+    hw = ceilDiv(half, ceilDiv(half, hwMax));
+  }
+  bool chunked = hw != half;
+  int64_t dt = 2 * hw, tabW = colBcast ? 1 : hw;
+  int64_t tr = budget / ropeRowBytes(dt, eb);
   tr = std::clamp<int64_t>(tr, 1, tileDim.extent);
 
   auto region = openNest(op);
@@ -125,13 +136,23 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
   auto tab2 = RankedTensorType::get({tabRows, tabCols}, e);
   Value cosD = reshapeView(loc, memOf.lookup(op.getCos()), tab2);
   Value sinD = reshapeView(loc, memOf.lookup(op.getSin()), tab2);
-  OpFoldResult zero = b.getIndexAttr(0), hc = b.getIndexAttr(half),
-               dc = b.getIndexAttr(d), tc = b.getIndexAttr(tabCols);
+  OpFoldResult zero = b.getIndexAttr(0), hc = b.getIndexAttr(hw),
+               dc = b.getIndexAttr(dt), tc = b.getIndexAttr(tabW);
 
+  bool inLoop = false;
+  // The chunk's first pair (outermost: each chunk is a rope of its own).
+  OpFoldResult p0 = zero;
+  if (chunked) {
+    TileLoop pl = openLoop(loc, b.getIndexAttr(half), hw);
+    inLoop |= pl.generated;
+    Value first = pl.iv;
+    if (half % hw)
+      first = arith::MinSIOp::create(b, loc, first, idx(loc, half - hw));
+    p0 = first;
+  }
   // Loops over the tables' dims before the tile dim; the table row is
   // their row-major index (the tables hold exactly these dims).
   SmallVector<OpFoldResult> ivs(dims.size(), zero);
-  bool inLoop = false;
   Value tabRow = idx(loc, 0);
   int64_t tabStride = tileDim.table ? tileDim.extent : 1;
   for (int64_t i = int64_t(dims.size()) - 2; i >= 0; --i)
@@ -163,27 +184,29 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
   OpFoldResult tabTileRows = tileDim.table ? tLoop.size : b.getIndexAttr(1);
   if (tileDim.table)
     tabRow = arith::AddIOp::create(b, loc, tabRow, tLoop.iv);
-  Value tab = allocTile(loc, {tileDim.table ? tr : 1, 2 * tabCols}, e,
+  Value tab = allocTile(loc, {tileDim.table ? tr : 1, 2 * tabW}, e,
                         npu::MemSpace::SPAD, inLoop);
   if (tileDim.table && partial)
     tab = subview(loc, tab, {zero, zero},
-                  {tLoop.size, b.getIndexAttr(2 * tabCols)}, 2);
+                  {tLoop.size, b.getIndexAttr(2 * tabW)}, 2);
   Value c, s;
   if (tileDim.table && !colBcast) {
-    c = lanes(b, loc, tab, tLoop.size, 0, half, 1);
-    s = lanes(b, loc, tab, tLoop.size, half, half, 1);
+    c = lanes(b, loc, tab, tLoop.size, 0, hw, 1);
+    s = lanes(b, loc, tab, tLoop.size, hw, hw, 1);
   } else {
     // Row stride 0 for a broadcast row, column stride 0 for one value
     // per row.
-    int64_t rowStride = tileDim.table ? 2 * tabCols : 0,
+    int64_t rowStride = tileDim.table ? 2 * tabW : 0,
             colStride = colBcast ? 0 : 1;
     c = strided(loc, tab, zero, {tLoop.size, hc}, {rowStride, colStride});
     s = strided(loc, tab, tc, {tLoop.size, hc}, {rowStride, colStride});
   }
-  for (auto [src, col] : {std::pair{cosD, int64_t(0)}, std::pair{sinD, tabCols}})
+  OpFoldResult tabCol = colBcast ? zero : p0;
+  for (auto [src, col] : {std::pair{cosD, int64_t(0)}, std::pair{sinD, tabW}})
     npu::DmaOp::create(
         b, loc,
-        subview(loc, src, {OpFoldResult(tabRow), zero}, {tabTileRows, tc}, 2),
+        subview(loc, src, {OpFoldResult(tabRow), tabCol}, {tabTileRows, tc},
+                2),
         subview(loc, tab, {zero, b.getIndexAttr(col)}, {tabTileRows, tc}, 2));
   // Loops over the broadcast dims before the tile dim, inside.
   for (size_t i = 0; i + 1 < dims.size(); ++i) {
@@ -193,25 +216,54 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
     inLoop |= l.generated;
     ivs[i] = l.iv;
   }
-  SmallVector<OpFoldResult> xOffsets(ivs), xSizes(dims.size(),
-                                                  b.getIndexAttr(1));
-  xOffsets.push_back(zero);
-  xSizes.back() = tLoop.size;
-  xSizes.push_back(dc);
-  Value x = fit(allocTile(loc, {tr, d}, e, npu::MemSpace::SPAD, inLoop), dc);
-  npu::DmaOp::create(b, loc, subview(loc, inM, xOffsets, xSizes, 2), x);
-  Value y = fit(allocTile(loc, {tr, d}, e, npu::MemSpace::SPAD, inLoop), dc);
+  bool inter = op.getInterleaved();
+  // The tile's columns in a row of the input/output: all of it, or the
+  // chunk's pairs (one block when interleaved, one per half otherwise).
+  auto rowDma = [&](Value dram, Value tile, bool load) {
+    SmallVector<std::pair<OpFoldResult, int64_t>> blocks;
+    if (!chunked) {
+      blocks.push_back({zero, 0});
+    } else if (inter) {
+      blocks.push_back(
+          {arith::MulIOp::create(b, loc, cast<Value>(p0), idx(loc, 2))
+               .getResult(),
+           0});
+    } else {
+      blocks.push_back({p0, 0});
+      blocks.push_back(
+          {arith::AddIOp::create(b, loc, cast<Value>(p0), idx(loc, half))
+               .getResult(),
+           hw});
+    }
+    OpFoldResult width =
+        b.getIndexAttr(blocks.size() == 1 ? dt : hw);
+    for (auto [col, at] : blocks) {
+      SmallVector<OpFoldResult> offsets(ivs), sizes(dims.size(),
+                                                    b.getIndexAttr(1));
+      offsets.push_back(col);
+      sizes.back() = tLoop.size;
+      sizes.push_back(width);
+      Value mem = subview(loc, dram, offsets, sizes, 2);
+      Value part = blocks.size() == 1
+                       ? tile
+                       : subview(loc, tile, {zero, b.getIndexAttr(at)},
+                                 {tLoop.size, width}, 2);
+      npu::DmaOp::create(b, loc, load ? mem : part, load ? part : mem);
+    }
+  };
+  Value x = fit(allocTile(loc, {tr, dt}, e, npu::MemSpace::SPAD, inLoop), dc);
+  rowDma(inM, x, true);
+  Value y = fit(allocTile(loc, {tr, dt}, e, npu::MemSpace::SPAD, inLoop), dc);
   // Products in f32 (compute-queue only: no double buffering needed).
   SmallVector<Value> p;
   for (int k = 0; k < 4; ++k)
     p.push_back(
-        fit(allocTile(loc, {tr, half}, f32, npu::MemSpace::SPAD, false), hc));
-  bool inter = op.getInterleaved();
-  int64_t second = inter ? 1 : half, stride = inter ? 2 : 1;
-  Value x1 = lanes(b, loc, x, tLoop.size, 0, half, stride),
-        x2 = lanes(b, loc, x, tLoop.size, second, half, stride),
-        y1 = lanes(b, loc, y, tLoop.size, 0, half, stride),
-        y2 = lanes(b, loc, y, tLoop.size, second, half, stride);
+        fit(allocTile(loc, {tr, hw}, f32, npu::MemSpace::SPAD, false), hc));
+  int64_t second = inter ? 1 : hw, stride = inter ? 2 : 1;
+  Value x1 = lanes(b, loc, x, tLoop.size, 0, hw, stride),
+        x2 = lanes(b, loc, x, tLoop.size, second, hw, stride),
+        y1 = lanes(b, loc, y, tLoop.size, 0, hw, stride),
+        y2 = lanes(b, loc, y, tLoop.size, second, hw, stride);
   // All four products first, so the subtract and add find them complete.
   npu::VecBinaryOp::create(b, loc, "mul", x1, c, p[0]);
   npu::VecBinaryOp::create(b, loc, "mul", x2, s, p[1]);
@@ -219,7 +271,7 @@ LogicalResult Lowering::lowerRope(RopeOp op, Value out) {
   npu::VecBinaryOp::create(b, loc, "mul", x1, s, p[3]);
   npu::VecBinaryOp::create(b, loc, "sub", p[0], p[1], y1);
   npu::VecBinaryOp::create(b, loc, "add", p[2], p[3], y2);
-  npu::DmaOp::create(b, loc, y, subview(loc, outM, xOffsets, xSizes, 2));
+  rowDma(outM, y, false);
   b.setInsertionPointAfter(region);
   return success();
 }
