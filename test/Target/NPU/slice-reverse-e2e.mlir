@@ -5,7 +5,8 @@
 // rows goes through a DRAM scratch holding the source transposed (a first
 // nest stores row tiles transposed, the second gathers its rows in reverse
 // and stores them transposed back: contiguous DRAM runs throughout); a
-// single reversed row (rank 1) gathers rows of one element. Where the index
+// single reversed row (rank 1) gathers rows of one element. (For tiny
+// tensors the scratch's second nest costs more than it saves: rev_all.) Where the index
 // list depends on the tile, tiles are balanced and the last one is shifted
 // back to end at the last row (no partial tile), so every shape is static.
 // RUN: kiln-run %s --target=npu:edge --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -27,6 +28,10 @@
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_long_rows --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_long_1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// Rows and columns both reversed: the first nest gathers the rows in
+// reverse before its transposed store.
+// RUN: kiln-run %s --target=npu:edge --function=rot180 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rot180 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-opt %s --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
 // CHECK-NOT: MISMATCH
 // CHECK: vs target ref: {{.*}}: OK
@@ -92,4 +97,8 @@ func.func @rev_long_rows(%x: tensor<3x30001xf32>) -> tensor<3x10001xf32> {
 func.func @rev_long_1d(%x: tensor<70001xbf16>) -> tensor<35001xbf16> {
   %y = kiln.slice %x starts = [70000] limits = [-1] steps = [-2] : tensor<70001xbf16> -> tensor<35001xbf16>
   return %y : tensor<35001xbf16>
+}
+func.func @rot180(%x: tensor<2x301x64xf32>) -> tensor<2x301x64xf32> {
+  %y = kiln.slice %x starts = [0, 300, 63] limits = [2, -1, -1] steps = [1, -1, -1] : tensor<2x301x64xf32> -> tensor<2x301x64xf32>
+  return %y : tensor<2x301x64xf32>
 }

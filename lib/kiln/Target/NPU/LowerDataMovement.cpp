@@ -89,7 +89,8 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
 
 // A reversed last axis of several rows, in two nests through a DRAM
 // scratch S = the source transposed ([outer..., C, R]): the first copies
-// row tiles in (contiguous when the source is) and stores them transposed
+// row tiles in (contiguous when the source is; gathered in reverse when the
+// rows are reversed too) and stores them transposed
 // (SPAD-side strides, DRAM rows of S contiguous); the second gathers the
 // rows of S (columns of the source) in reverse, runs of a row tile's
 // length, and stores them transposed back into contiguous rows. Four
@@ -115,6 +116,11 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     w = ceilDiv(C, ceilDiv(C, std::max<int64_t>(
                                   1, budget / (2 * eb * minRows + 4))));
   int64_t tr = std::clamp<int64_t>((budget - 4 * w) / (2 * eb * w), 1, R);
+  bool flipR = flips[rank - 2];
+  // Reversed rows too: the first nest gathers each row tile in reverse
+  // (balanced tiles, the last shifted back: a static index list).
+  if (flipR)
+    tr = ceilDiv(R, ceilDiv(R, tr));
 
   Operation *second = b.getInsertionBlock()->getParentOp();
   OpBuilder::InsertPoint inSecond = b.saveInsertionPoint();
@@ -151,8 +157,21 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     return sizes;
   };
 
-  // First nest: S[o][k:k+w, t:t+tr] = source[o][t:t+tr, k:k+w]^T.
+  // First nest: S[o][k:k+w, t:t+tr] = source[o][t:t+tr, k:k+w]^T (rows
+  // mirrored where reversed).
   {
+    Value rowIds;
+    if (flipR) {
+      SmallVector<int32_t> ids;
+      for (int64_t j = 0; j < tr; ++j)
+        ids.push_back(int32_t(tr - 1 - j));
+      auto idsT = RankedTensorType::get({tr}, b.getI32Type());
+      rowIds = allocTile(loc, {tr}, b.getI32Type(), npu::MemSpace::SPAD, false);
+      npu::DmaOp::create(b, loc,
+                         constantInDram(loc, DenseElementsAttr::get(
+                                                 idsT, ArrayRef<int32_t>(ids))),
+                         rowIds);
+    }
     Value srcOff = idx(loc, offset);
     SmallVector<OpFoldResult> offsets;
     bool inLoop = false;
@@ -160,22 +179,32 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     TileLoop rows = openLoop(loc, b.getIndexAttr(R), tr);
     TileLoop cols = openLoop(loc, b.getIndexAttr(C), w);
     inLoop |= rows.generated || cols.generated;
+    Value t = rows.iv, firstRow = rows.iv;
+    OpFoldResult rowsSize = rows.size;
+    if (flipR) {
+      if (R % tr)
+        t = arith::MinSIOp::create(b, loc, t, idx(loc, R - tr));
+      firstRow = arith::SubIOp::create(b, loc, idx(loc, R - tr), t);
+      rowsSize = b.getIndexAttr(tr);
+    }
     srcOff = arith::AddIOp::create(
         b, loc, srcOff,
         arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, rows.iv, idx(loc, rs)),
+            b, loc, arith::MulIOp::create(b, loc, firstRow, idx(loc, rs)),
             arith::MulIOp::create(b, loc, cols.iv, idx(loc, cs))));
     Value tile = allocTile(loc, {tr, w}, e, npu::MemSpace::SPAD, inLoop);
-    if (getConstantIntValue(rows.size) != tr ||
+    if (getConstantIntValue(rowsSize) != tr ||
         getConstantIntValue(cols.size) != w)
-      tile = subview(loc, tile, {zero, zero}, {rows.size, cols.size}, 2);
+      tile = subview(loc, tile, {zero, zero}, {rowsSize, cols.size}, 2);
+    Value src = strided(loc, base, srcOff, {rowsSize, cols.size}, {rs, cs});
+    if (flipR)
+      npu::DmaGatherOp::create(b, loc, src, rowIds, tile);
+    else
+      npu::DmaOp::create(b, loc, src, tile);
+    offsets.append({cols.iv, t});
     npu::DmaOp::create(
-        b, loc, strided(loc, base, srcOff, {rows.size, cols.size}, {rs, cs}),
-        tile);
-    offsets.append({cols.iv, rows.iv});
-    npu::DmaOp::create(
-        b, loc, strided(loc, tile, zero, {cols.size, rows.size}, {1, w}),
-        subview(loc, S, offsets, sizes2(offsets, cols.size, rows.size), 2));
+        b, loc, strided(loc, tile, zero, {cols.size, rowsSize}, {1, w}),
+        subview(loc, S, offsets, sizes2(offsets, cols.size, rowsSize), 2));
   }
 
   // Second nest: out[o][t:t+tr, k:k+w] = (S[o] rows C-k-w .. C-k, in
@@ -228,7 +257,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
 // source rows. Reversed rows (or outer axes) only: a gather of whole rows,
 // as many DRAM runs as a plain copy. A reversed last axis of several rows:
 // reverseColumns (a transposed DRAM scratch whose rows are gathered). One
-// reversed row, or rows and columns both reversed: rows of one element
+// reversed row (rank 1 or a single row): rows of one element
 // (the table is the tile's source span), one DRAM burst per element on the
 // load side. Negative DMA strides would avoid the scratch, but DMA engines
 // that walk descriptors forward in bursts are the common case, and the
@@ -245,7 +274,7 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
           rs = rank >= 2 ? strides[rank - 2] : 0;
   bool flipC = flips[rank - 1], flipR = rank >= 2 && flips[rank - 2];
-  if (flipC && !flipR && R >= 2)
+  if (flipC && R >= 2)
     return reverseColumns(op, base, offset, strides, flips, dst);
   // Tiles of tr rows x w columns: the double-buffered data and the
   // indices (one per element for a reversed last axis, else one per row)
