@@ -5,8 +5,10 @@
 // rows goes through a DRAM scratch holding the source transposed (a first
 // nest stores row tiles transposed, the second gathers its rows in reverse
 // and stores them transposed back: contiguous DRAM runs throughout); a
-// single reversed row (rank 1) gathers rows of one element. (For tiny
-// tensors the scratch's second nest costs more than it saves: rev_all.) Where the index
+// contiguous reversed vector of a*b elements is a reversed [a, b] (a, b
+// close to its square root); a strided one (or of a prime length) gathers
+// rows of one element. (For tiny tensors the scratch's second nest costs
+// more than it saves: rev_all, rev1d.) Where the index
 // list depends on the tile, tiles are balanced and the last one is shifted
 // back to end at the last row (no partial tile), so every shape is static.
 // RUN: kiln-run %s --target=npu:edge --function=rev1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -28,6 +30,8 @@
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_long_rows --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_long_1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_vector --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_vector --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // Rows and columns both reversed: the first nest gathers the rows in
 // reverse before its transposed store.
 // RUN: kiln-run %s --target=npu:edge --function=rot180 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -59,6 +63,13 @@
 // IR: memref.get_global @rev_long_1d_const{{[0-9]+}} : memref<{{[0-9]+}}xi32>
 // IR: scf.for %{{.*}} = %{{.*}} to %c35001 step %c11667
 // IR: npu.dma_gather %{{.*}}[%{{.*}}], %{{.*}} : memref<{{[0-9]+}}x1xbf16, {{.*}}>
+
+// 4096 contiguous bf16: a reversed 64 x 64 through the scratch.
+// IR-LABEL: func.func @rev_vector
+// IR: memref.alloc() : memref<64x64xbf16>
+// IR: npu.dma_gather
+// IR: {npu.op = "slice (transpose)"}
+// IR: npu.dma_gather
 
 func.func @rev1d(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = kiln.slice %x starts = [7] limits = [-1] steps = [-1] : tensor<8xf32> -> tensor<8xf32>
@@ -101,4 +112,8 @@ func.func @rev_long_1d(%x: tensor<70001xbf16>) -> tensor<35001xbf16> {
 func.func @rot180(%x: tensor<2x301x64xf32>) -> tensor<2x301x64xf32> {
   %y = kiln.slice %x starts = [0, 300, 63] limits = [2, -1, -1] steps = [1, -1, -1] : tensor<2x301x64xf32> -> tensor<2x301x64xf32>
   return %y : tensor<2x301x64xf32>
+}
+func.func @rev_vector(%x: tensor<4096xbf16>) -> tensor<4096xbf16> {
+  %y = kiln.slice %x starts = [4095] limits = [-1] steps = [-1] : tensor<4096xbf16> -> tensor<4096xbf16>
+  return %y : tensor<4096xbf16>
 }

@@ -502,7 +502,25 @@ LogicalResult Lowering::lowerDataMovement(Operation *op, Value out) {
       sizes.push_back(b.getIndexAttr(n));
       strides.push_back(b.getIndexAttr(std::abs(step)));
     }
-    if (llvm::is_contained(flips, true)) {
+    // (Contiguous only: a strided source is read one element per burst
+    // either way.)
+    int64_t n = resT.getRank() == 1 && elemStrides[0] == 1
+                    ? resT.getDimSize(0)
+                    : 0,
+            a = 1;
+    for (int64_t f = 2; f * f <= n; ++f)
+      if (n % f == 0)
+        a = f;
+    if (a > 1 && flips[0]) {
+      // One reversed axis of a*b elements is a reversed [a, b] (both axes
+      // reversed): rows for the transposed-scratch path, a divisor of n
+      // close to its square root.
+      int64_t bb = n / a, cs = elemStrides[0];
+      result = copyFlipped(
+          op, in, offset, {bb * cs, cs}, {true, true},
+          reshapeView(loc, out,
+                      RankedTensorType::get({a, bb}, resT.getElementType())));
+    } else if (llvm::is_contained(flips, true)) {
       result = copyFlipped(op, in, offset, elemStrides, flips, out);
     } else {
       Value view =
