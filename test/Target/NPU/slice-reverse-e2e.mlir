@@ -32,6 +32,9 @@
 // RUN: kiln-run %s --target=npu:edge --function=rev_long_1d --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=rev_vector --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rev_vector --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// Dims of 1 dropped: [4, 1, 4096] has 4 rows; all-ones reverses nothing.
+// RUN: kiln-run %s --target=npu:edge --function=rev_unit_dims --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rev_ones --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // Rows and columns both reversed: the first nest gathers the rows in
 // reverse before its transposed store.
 // RUN: kiln-run %s --target=npu:edge --function=rot180 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -116,4 +119,12 @@ func.func @rot180(%x: tensor<2x301x64xf32>) -> tensor<2x301x64xf32> {
 func.func @rev_vector(%x: tensor<4096xbf16>) -> tensor<4096xbf16> {
   %y = kiln.slice %x starts = [4095] limits = [-1] steps = [-1] : tensor<4096xbf16> -> tensor<4096xbf16>
   return %y : tensor<4096xbf16>
+}
+func.func @rev_unit_dims(%x: tensor<4x1x4096xf32>) -> tensor<4x1x4096xf32> {
+  %y = kiln.slice %x starts = [0, 0, 4095] limits = [4, 1, -1] steps = [1, 1, -1] : tensor<4x1x4096xf32> -> tensor<4x1x4096xf32>
+  return %y : tensor<4x1x4096xf32>
+}
+func.func @rev_ones(%x: tensor<1x1x5xf32>) -> tensor<1x1x1xf32> {
+  %y = kiln.slice %x starts = [0, 0, 4] limits = [-1, 1, 3] steps = [-1, 1, -1] : tensor<1x1x5xf32> -> tensor<1x1x1xf32>
+  return %y : tensor<1x1x1xf32>
 }

@@ -502,26 +502,39 @@ LogicalResult Lowering::lowerDataMovement(Operation *op, Value out) {
       sizes.push_back(b.getIndexAttr(n));
       strides.push_back(b.getIndexAttr(std::abs(step)));
     }
-    // (Contiguous only: a strided source is read one element per burst
-    // either way.)
-    int64_t n = resT.getRank() == 1 && elemStrides[0] == 1
-                    ? resT.getDimSize(0)
-                    : 0,
-            a = 1;
-    for (int64_t f = 2; f * f <= n; ++f)
-      if (n % f == 0)
-        a = f;
-    if (a > 1 && flips[0]) {
-      // One reversed axis of a*b elements is a reversed [a, b] (both axes
-      // reversed): rows for the transposed-scratch path, a divisor of n
-      // close to its square root.
-      int64_t bb = n / a, cs = elemStrides[0];
+    if (llvm::is_contained(flips, true)) {
+      // Dims of 1 dropped (so [B, 1, C] has B rows); a contiguous reversed
+      // vector of a*b elements is a reversed [a, b] (both axes reversed,
+      // a a divisor close to the square root): rows for the transposed
+      // scratch (copyFlipped). A strided one is read one element per burst
+      // either way.
+      SmallVector<int64_t> shape, st;
+      SmallVector<bool> fl;
+      for (int64_t d = 0; d < resT.getRank(); ++d)
+        if (resT.getDimSize(d) != 1) {
+          shape.push_back(resT.getDimSize(d));
+          st.push_back(elemStrides[d]);
+          fl.push_back(flips[d]);
+        }
+      int64_t a = 1;
+      if (shape.size() == 1 && st[0] == 1)
+        for (int64_t f = 2; f * f <= shape[0]; ++f)
+          if (shape[0] % f == 0)
+            a = f;
+      if (a > 1) {
+        shape = {a, shape[0] / a};
+        st = {shape[1], 1};
+        fl = {true, true};
+      }
+      if (shape.empty()) {
+        shape.push_back(1);
+        st.push_back(1);
+        fl.push_back(false);
+      }
       result = copyFlipped(
-          op, in, offset, {bb * cs, cs}, {true, true},
+          op, in, offset, st, fl,
           reshapeView(loc, out,
-                      RankedTensorType::get({a, bb}, resT.getElementType())));
-    } else if (llvm::is_contained(flips, true)) {
-      result = copyFlipped(op, in, offset, elemStrides, flips, out);
+                      RankedTensorType::get(shape, resT.getElementType())));
     } else {
       Value view =
           memref::SubViewOp::create(b, loc, in, offsets, sizes, strides);
