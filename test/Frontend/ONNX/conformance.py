@@ -121,7 +121,6 @@ KNOWN_FAILURES = {
     # "test_name": {"cpu": "cpu backend: what goes wrong (reproducer)"},
     # The NPU (npu:edge): ops and forms the NPU lowering does not handle;
     # each is one diagnostic naming the op (docs/npu-compiler.md).
-    "test_gather_negative_indices": {"npu:edge": "npu: a negative gather index is a run-time fault of the NPU's gather (ONNX counts it from the end)"},
     "test_layer_normalization_2d_axis0": {"npu:edge": "npu: kiln.layer_norm over axes other than the last is not lowered"},
     "test_layer_normalization_2d_axis_negative_2": {"npu:edge": "npu: kiln.layer_norm over axes other than the last is not lowered"},
     "test_layer_normalization_3d_axis0_epsilon": {"npu:edge": "npu: kiln.layer_norm over axes other than the last is not lowered"},
@@ -160,7 +159,6 @@ KNOWN_FAILURES = {
     "test_reduce_sum_keepdims_example": {"npu:edge": "npu: kiln.reduce over axes other than the last is not lowered (the vector unit reduces rows)"},
     "test_reduce_sum_keepdims_random": {"npu:edge": "npu: kiln.reduce over axes other than the last is not lowered (the vector unit reduces rows)"},
     "test_reduce_sum_negative_axes_keepdims_example": {"npu:edge": "npu: kiln.reduce over axes other than the last is not lowered (the vector unit reduces rows)"},
-    "test_slice_neg_steps": {"npu:edge": "npu: kiln.slice with negative steps is not lowered"},
     "test_softmax_axis_0": {"npu:edge": "npu: kiln.softmax along an axis other than the last is not lowered"},
     "test_softmax_axis_0_expanded": {"npu:edge": "npu: kiln.reduce over axes other than the last is not lowered (the vector unit reduces rows)"},
     "test_softmax_axis_1": {"npu:edge": "npu: kiln.softmax along an axis other than the last is not lowered"},

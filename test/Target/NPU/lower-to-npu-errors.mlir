@@ -2,15 +2,6 @@
 // host fallback, docs/npu-compiler.md).
 // RUN: kiln-opt %s -split-input-file --kiln-npu-attach-target=target=edge --kiln-npu-lower-to-npu -verify-diagnostics
 
-// Tables per batch, broadcast over the heads: not a trailing block of rows.
-func.func @rope(%x: tensor<2x3x4x8xf32>, %c: tensor<2x1x4x4xf32>, %s: tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32> {
-  // expected-error @+1 {{cannot run on the NPU yet: cos/sin 'tensor<2x1x4x4xf32>' broadcast to the rows of 'tensor<2x3x4x8xf32>' in a pattern the lowering does not tile}}
-  %y = kiln.rope %x, %c, %s : (tensor<2x3x4x8xf32>, tensor<2x1x4x4xf32>, tensor<2x1x4x4xf32>) -> tensor<2x3x4x8xf32>
-  return %y : tensor<2x3x4x8xf32>
-}
-
-// -----
-
 func.func @reduce_axes(%x: tensor<4x8xf32>) -> tensor<f32> {
   // expected-error @+1 {{cannot run on the NPU yet: lowered over the last axis only}}
   %y = kiln.reduce sum %x axes = [0, 1] : tensor<4x8xf32> -> tensor<f32>

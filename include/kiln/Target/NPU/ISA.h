@@ -63,8 +63,9 @@ enum class Opcode : uint8_t {
   Dma = 2,
   /// Load queue. dst[i, k] = table[index[i], k] for i < shape[1], k <
   /// shape[2] (shape[0] == 1). operands: dst (SPAD), table (DRAM, stride[1]
-  /// = row stride), index (SPAD, I32 or I64, one per row). An index out of
-  /// [0, indexLimit) is a run-time fault of the simulator.
+  /// = row stride), index (SPAD, I32 or I64, one per row). An index in
+  /// [-indexLimit, 0) counts from the back (indexLimit is added); one out of
+  /// [-indexLimit, indexLimit) is a run-time fault of the simulator.
   DmaGather = 3,
   /// Compute queue. ACC C[m,n] (+)= sum_k A[m,k] * B[k,n] with
   /// shape = {M, K, N}: K <= rows and N <= cols of the array, M unbounded

@@ -97,6 +97,19 @@ private:
   /// The row tile level 1 of `op`'s schedule gives the second-to-last of
   /// its `rank` loops (the vector nests' row tiles), if it has one.
   std::optional<int64_t> scheduledRowTile(Operation *op, int64_t rank);
+  /// Copies the DRAM view of `base` (contiguous) at element `offset` with
+  /// positive `strides` and dst's shape into `dst`, reversed along the dims
+  /// where `flips` is set (a slice with negative steps): DmaGather through
+  /// SPAD with a constant index list (LowerDataMovement.cpp).
+  LogicalResult copyFlipped(Operation *op, Value base, int64_t offset,
+                            ArrayRef<int64_t> strides, ArrayRef<bool> flips,
+                            Value dst);
+  /// copyFlipped's reversed last axis of several rows: through a DRAM
+  /// scratch holding the source transposed, in a nest of its own before
+  /// the builder's.
+  LogicalResult reverseColumns(Operation *op, Value base, int64_t offset,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<bool> flips, Value dst);
   /// Opens a nest for `op` and leaves the builder inside it.
   scf::ExecuteRegionOp openNest(Operation *op);
   LogicalResult lowerDataMovement(Operation *op, Value out);

@@ -913,13 +913,24 @@ TEST(NPUSimulator, SelectAndGather) {
       double v = double(idx.getInt(i) * 4 + k);
       EXPECT_EQ(r.outputs[0].getDouble(i * 4 + k), v > 20 ? v : -1.0) << i << "," << k;
     }
+  // A negative index counts from the back once: -3 is row 7.
+  idx.setInt(0, -3);
+  SimResult wrapped = run(p, {table, idx});
+  for (int k = 0; k < 4; ++k) {
+    double v = double(7 * 4 + k);
+    EXPECT_EQ(wrapped.outputs[0].getDouble(k), v > 20 ? v : -1.0) << k;
+  }
   // An index out of range is a fault naming the instruction and operand.
   idx.setInt(1, 10);
   SimResult bad;
   std::string error;
   EXPECT_FALSE(simulate(p, {table, idx}, {}, bad, error));
   EXPECT_EQ(error, "load queue instruction 1 (gather): operand 2 (index): index 10 at row 1 "
-                   "is outside [0, 10)");
+                   "is outside [-10, 10)");
+  idx.setInt(1, -11);
+  EXPECT_FALSE(simulate(p, {table, idx}, {}, bad, error));
+  EXPECT_EQ(error, "load queue instruction 1 (gather): operand 2 (index): index -11 at row 1 "
+                   "is outside [-10, 10)");
 }
 
 //===----------------------------------------------------------------------===//

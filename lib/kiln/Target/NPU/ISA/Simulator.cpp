@@ -914,13 +914,18 @@ bool Machine::execute(Queue q, size_t index, const Instruction &inst, std::strin
     const Operand &dst = inst.operands[0], &table = inst.operands[1], &idx = inst.operands[2];
     unsigned eb = elemBytes(dst.type);
     for (uint64_t j = 0; j < inst.shape[1]; ++j) {
+      // Negative indices count from the back once (ONNX Gather, numpy
+      // take): the engine adds the limit to an index in [-limit, 0).
       int64_t row = loadInt(at(idx, 0, j, 0), idx.type);
-      if (row < 0 || uint64_t(row) >= inst.indexLimit) {
+      int64_t limit = int64_t(inst.indexLimit);
+      if (row < -limit || row >= limit) {
         error = where(q, index, inst) + ": operand 2 (index): index " + std::to_string(row) +
-                " at row " + std::to_string(j) + " is outside [0, " +
-                std::to_string(inst.indexLimit) + ")";
+                " at row " + std::to_string(j) + " is outside [" + std::to_string(-limit) +
+                ", " + std::to_string(limit) + ")";
         return false;
       }
+      if (row < 0)
+        row += limit;
       for (uint64_t k = 0; k < inst.shape[2]; ++k)
         std::memmove(at(dst, 0, j, k), at(table, 0, uint64_t(row), k), eb);
     }
