@@ -427,11 +427,16 @@ double vecIssue(const npu::NPUTargetDescription &d, int64_t elems,
 /// fill (`setup`: loads before the loop, the first tile's load and the
 /// DRAM latency), one period per further tile, drain (the last tile's
 /// compute and store, DRAM latency and `tail`). A buffer's round trip
-/// (load, latency, compute, `tail`) spans two tiles.
+/// (load, latency, compute, `tail`) spans two tiles. `partialGaps`: the
+/// gap before a partial tile is its own (shorter) DMA time when DMA-bound
+/// (the vector-unit row nests: the gap between two tiles is the second
+/// one's DMAs or the first one's compute); without it every gap but those
+/// after a partial tile counts a full tile (the elementwise and copy
+/// estimates, calibrated so).
 double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
                     int64_t rows, int64_t tr,
                     llvm::function_ref<RowStep(int64_t)> step, double setup,
-                    double tail) {
+                    double tail, bool partialGaps = false) {
   const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
   tr = std::min(tr, rows);
   int64_t full = rows / tr, rem = rows % tr;
@@ -447,6 +452,17 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
     return std::max(
         {pl, s.compute, (pl + s.compute + dram->latencyCycles + tail) / 2});
   };
+  if (partialGaps && rem) {
+    // From tile a's start to the next one's, b: b's DMAs, or a's compute,
+    // or a buffer's round trip.
+    auto gap = [&](const RowStep &a, const RowStep &b) {
+      double pl = std::max({b.load, b.store, 0.75 * (b.load + b.store)});
+      return std::max(
+          {pl, a.compute, (pl + a.compute + dram->latencyCycles + tail) / 2});
+    };
+    return fill + double(outer) * double(full - 1) * gap(f, f) +
+           double(outer) * gap(f, l) + double(outer - 1) * gap(l, f) + drain;
+  }
   // Every tile but the last is one period (a partial tile ends each of the
   // `outer` row loops); the last one is the drain.
   double fullBefore = double(outer) * double(full) - (rem ? 0 : 1),
@@ -454,49 +470,56 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
   return fill + fullBefore * period(f) + partialBefore * period(l) + drain;
 }
 
-/// What lowerRowwise needs of a layer_norm / rms_norm / reduce: f32, one
-/// axis, the last one.
+/// One nest of lowerRowwise for a softmax, layer_norm, rms_norm or reduce
+/// (npuRowwiseSteps): rows x cols (rows = outer x inner, cols reduced) in
+/// tiles of rows, f32 on chip (a bf16/f16 tile converted by the vector
+/// copy after its load, the result before its store).
 struct RowwisePlan {
   int64_t rank = 0, rows = 0, cols = 0;
-  bool layerNorm = false, reduce = false, mean = false;
+  NPURowwiseStep step;
+  bool softmax = false, layerNorm = false, reduce = false, mean = false;
   int64_t paramRows = 0; // scale and bias rows loaded once
   int64_t scalars = 0;   // 1/cols, epsilon
+  int64_t ebIn = 4, ebOut = 4; // DRAM element bytes of input and result
 };
 
-std::optional<RowwisePlan> rowwisePlanOf(Operation *op) {
+/// The nests of `op`, in order (several for a reduce over blocks of axes,
+/// through f32 temporaries; only the last one takes the mean).
+SmallVector<RowwisePlan> rowwisePlansOf(Operation *op) {
+  SmallVector<NPURowwiseStep> steps = npuRowwiseSteps(op);
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (steps.empty() || t.getRank() < 2)
+    return {};
+  Type e = t.getElementType();
+  if (!e.isF32() && !e.isBF16() && !e.isF16())
+    return {};
   auto layerNorm = dyn_cast<LayerNormOp>(op);
   auto rmsNorm = dyn_cast<RmsNormOp>(op);
   auto reduce = dyn_cast<ReduceOp>(op);
-  if (!layerNorm && !rmsNorm && !reduce)
-    return std::nullopt;
-  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
-  if (!t || !t.hasStaticShape() || t.getRank() < 2 ||
-      !t.getElementType().isF32())
-    return std::nullopt;
-  int64_t r = t.getRank();
-  int64_t axis = layerNorm ? layerNorm.getAxis()
-                 : rmsNorm ? rmsNorm.getAxis()
-                 : reduce.getAxes().size() == 1 ? reduce.getAxes()[0]
-                                                : -r - 1;
-  if (axis < 0)
-    axis += r;
-  if (axis != r - 1)
-    return std::nullopt;
-  RowwisePlan p;
-  p.rank = r;
-  p.cols = t.getDimSize(r - 1);
-  p.rows = p.cols ? t.getNumElements() / p.cols : 0;
-  if (p.rows == 0 || p.cols == 0)
-    return std::nullopt;
-  p.layerNorm = bool(layerNorm);
-  p.reduce = bool(reduce);
-  p.mean = reduce && reduce.getKind() == ReduceKind::mean;
-  p.paramRows = layerNorm ? (layerNorm.getScale() ? 1 : 0) +
-                                (layerNorm.getBias() ? 1 : 0)
-                : rmsNorm ? (rmsNorm.getScale() ? 1 : 0)
-                          : 0;
-  p.scalars = reduce ? (p.mean ? 1 : 0) : 2;
-  return p;
+  SmallVector<RowwisePlan> plans;
+  for (auto [i, s] : llvm::enumerate(steps)) {
+    bool last = i + 1 == steps.size();
+    RowwisePlan p;
+    p.rank = t.getRank();
+    p.step = s;
+    p.cols = s.reduced;
+    p.rows = s.outer * s.inner;
+    if (p.rows == 0 || p.cols == 0)
+      return {};
+    p.ebIn = i == 0 && !e.isF32() ? 2 : 4;
+    p.ebOut = last && !e.isF32() ? 2 : 4;
+    p.softmax = isa<SoftmaxOp>(op);
+    p.layerNorm = bool(layerNorm);
+    p.reduce = bool(reduce);
+    p.mean = last && reduce && reduce.getKind() == ReduceKind::mean;
+    p.paramRows = layerNorm ? (layerNorm.getScale() ? 1 : 0) +
+                                  (layerNorm.getBias() ? 1 : 0)
+                  : rmsNorm ? (rmsNorm.getScale() ? 1 : 0)
+                            : 0;
+    p.scalars = reduce ? (p.mean ? 1 : 0) : p.softmax ? 0 : 2;
+    plans.push_back(p);
+  }
+  return plans;
 }
 
 /// The instructions lowerRowwise emits per tile of `r` rows, in order (each
@@ -511,10 +534,18 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
     ins.push_back({r, (special ? 8 : 12) * r, special});
   };
   auto perElem = [&] { ins.push_back({rc, 12 * rc, false}); };
+  if (p.ebIn != 4)
+    ins.push_back({rc, (p.ebIn + 4) * rc, false}); // to f32
   if (p.reduce) {
     reduceRows();
     if (p.mean)
       perRow(false);
+  } else if (p.softmax) {
+    reduceRows();                        // max
+    perElem();                           // x - max
+    ins.push_back({rc, 8 * rc, true});   // exp
+    reduceRows();                        // sum
+    ins.push_back({rc, 12 * rc, true});  // / sum
   } else {
     if (p.layerNorm) {
       reduceRows(); // sum
@@ -530,35 +561,69 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
     for (int64_t i = 0; i < p.paramRows; ++i)
       perElem(); // * scale, + bias
   }
+  int64_t outElems = p.reduce ? r : rc;
+  if (p.ebOut != 4)
+    ins.push_back({outElems, (p.ebOut + 4) * outElems, false}); // rounded
   double cycles = 0;
   for (auto [elems, bytes, special] : ins)
     cycles += vecIssue(d, elems, bytes, special);
   return cycles + double(ins.size() - 1) * d.vectorLatencyCycles;
 }
 
-/// SPAD bytes of lowerRowwise's buffers for row tile `tr`.
+/// SPAD bytes of lowerRowwise's buffers for a row tile of `tr` rows.
 int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
+  auto [to, ti] = npuRowTileShape(p.step, tr);
+  int64_t rows = to * ti;
   int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
-  return 4 * (2 * tiles * tr * p.cols + 2 * tr +
-              p.paramRows * p.cols + p.scalars);
+  // Per-row values: double-buffered but for softmax's.
+  int64_t bytes = 4 * (2 * tiles * rows * p.cols +
+                       (p.softmax ? 1 : 2) * rows +
+                       p.paramRows * p.cols + p.scalars);
+  if (p.ebIn != 4) // the tile in its type, the parameters' staging
+    bytes += p.ebIn * (2 * rows * p.cols + p.paramRows * p.cols);
+  if (p.ebOut != 4) // the result in its type
+    bytes += p.ebOut * 2 * rows * (p.reduce ? 1 : p.cols);
+  return bytes;
+}
+
+/// The row tile lowerRowwise takes without a schedule: x and y
+/// double-buffered in half of SPAD.
+int64_t defaultRowTile(const npu::NPUTargetDescription &d,
+                       const RowwisePlan &p) {
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 8;
+  return std::clamp<int64_t>(budget / (p.cols * 4), 1, p.rows);
 }
 
 double estimateRowwise(const npu::NPUTargetDescription &d,
                        const RowwisePlan &p, int64_t tr) {
-  double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * 4) +
+  const NPURowwiseStep &v = p.step;
+  auto [to, ti] = npuRowTileShape(v, tr);
+  double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * p.ebIn) +
                  (p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0);
-  return pipelineRows(
-      d, 1, p.rows, tr,
-      [&](int64_t r) {
-        RowStep s;
-        s.load = dmaRuns(d, 1, r * p.cols * 4);
-        s.compute = rowwiseCompute(d, p, r);
-        s.store = dmaRuns(d, 1, r * (p.reduce ? 1 : p.cols) * 4);
-        return s;
-      },
-      setup, d.vectorLatencyCycles);
+  if (p.paramRows && p.ebIn != 4)
+    setup += vecIssue(d, p.paramRows * p.cols,
+                      (p.ebIn + 4) * p.paramRows * p.cols, false) +
+             d.vectorLatencyCycles;
+  // Whole inner runs (a contiguous DRAM block per tile), or part of one
+  // (a run of ti elements per reduced index).
+  bool whole = ti == v.inner;
+  auto step = [&](int64_t u) {
+    int64_t r = whole ? u * v.inner : u;
+    RowStep s;
+    s.load = whole ? dmaRuns(d, 1, r * p.cols * p.ebIn)
+                   : dmaRuns(d, p.cols, r * p.ebIn);
+    s.compute = rowwiseCompute(d, p, r);
+    s.store = p.reduce ? dmaRuns(d, 1, r * p.ebOut)
+              : whole  ? dmaRuns(d, 1, r * p.cols * p.ebOut)
+                       : dmaRuns(d, p.cols, r * p.ebOut);
+    return s;
+  };
+  return whole ? pipelineRows(d, 1, v.outer, to, step, setup,
+                              d.vectorLatencyCycles, true)
+               : pipelineRows(d, v.outer, v.inner, ti, step, setup,
+                              d.vectorLatencyCycles, true);
 }
-
 /// What copyThroughSpad does for a transpose: the result [outer..., R, C]
 /// in row tiles of the last two dims; the input read through permuted
 /// strides.
@@ -614,6 +679,78 @@ double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
       0.0, dram->latencyCycles);
 }
 } // namespace
+
+SmallVector<NPURowwiseStep> kiln::npuRowwiseSteps(Operation *op) {
+  auto softmax = dyn_cast<SoftmaxOp>(op);
+  auto layerNorm = dyn_cast<LayerNormOp>(op);
+  auto rmsNorm = dyn_cast<RmsNormOp>(op);
+  auto reduce = dyn_cast<ReduceOp>(op);
+  if (!softmax && !layerNorm && !rmsNorm && !reduce)
+    return {};
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!t || !t.hasStaticShape() || t.getRank() == 0)
+    return {};
+  ArrayRef<int64_t> shape = t.getShape();
+  int64_t r = t.getRank();
+  auto norm = [&](int64_t a) { return a < 0 ? a + r : a; };
+  auto prod = [&](int64_t from, int64_t to) {
+    int64_t p = 1;
+    for (int64_t d = from; d < to; ++d)
+      p *= shape[d];
+    return p;
+  };
+  // softmax: one axis; the norms: the trailing block [axis, rank).
+  if (softmax || layerNorm || rmsNorm) {
+    int64_t axis = norm(softmax     ? int64_t(softmax.getAxis())
+                        : layerNorm ? layerNorm.getAxis()
+                                    : rmsNorm.getAxis());
+    if (axis < 0 || axis >= r)
+      return {};
+    if (softmax)
+      return {{prod(0, axis), shape[axis], prod(axis + 1, r)}};
+    return {{prod(0, axis), prod(axis, r), 1}};
+  }
+  // reduce: the dims of extent other than 1 merged into blocks of reduced
+  // and kept dims (dims of extent 1 neither break nor form a block).
+  SmallVector<bool> red(r, false);
+  for (int64_t a : reduce.getAxes()) {
+    if (norm(a) < 0 || norm(a) >= r)
+      return {};
+    red[norm(a)] = true;
+  }
+  SmallVector<std::pair<int64_t, bool>> blocks;
+  for (int64_t d = 0; d < r; ++d) {
+    if (shape[d] == 1)
+      continue;
+    if (!blocks.empty() && blocks.back().second == red[d])
+      blocks.back().first *= shape[d];
+    else
+      blocks.push_back({shape[d], red[d]});
+  }
+  SmallVector<NPURowwiseStep> steps;
+  // Reduced blocks innermost first: each step leaves the others in place.
+  for (int64_t j = int64_t(blocks.size()) - 1; j >= 0; --j) {
+    if (!blocks[j].second)
+      continue;
+    NPURowwiseStep s;
+    for (int64_t k = 0; k < int64_t(blocks.size()); ++k)
+      (k < j ? s.outer : k > j ? s.inner : s.reduced) *= blocks[k].first;
+    blocks[j].first = 1;
+    steps.push_back(s);
+  }
+  // Every reduced dim of extent 1 (or an empty one): rows of one element.
+  if (steps.empty())
+    steps.push_back({t.getNumElements(), 1, 1});
+  return steps;
+}
+
+std::pair<int64_t, int64_t> kiln::npuRowTileShape(const NPURowwiseStep &s,
+                                                  int64_t rows) {
+  if (rows >= s.inner)
+    return {std::clamp<int64_t>(rows / s.inner, 1, std::max<int64_t>(s.outer, 1)),
+            s.inner};
+  return {1, std::max<int64_t>(rows, 1)};
+}
 
 /// Elementwise ops and softmax on the vector unit, as kiln-npu-lower-to-npu
 /// lowers them: rows x cols (cols = last dim) in row tiles of `tr`; per
@@ -796,9 +933,23 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
         break;
     }
   };
-  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
-    rowTiles(p->rank, p->rows,
-             [&](int64_t t) { return rowwiseSpadBytes(*p, t); });
+  if (SmallVector<RowwisePlan> plans = rowwisePlansOf(op); !plans.empty()) {
+    // The first nest's row tile (any further nests of a reduce take the
+    // default one). Rows of [outer, inner]: parts of an inner run (1, 2,
+    // 4, ...), then whole runs times 1, 2, 4, ... outer rows
+    // (npuRowTileShape).
+    const RowwisePlan &p = plans.front();
+    int64_t inner = p.step.inner;
+    for (int64_t k = 1; k < inner; k *= 2)
+      if (rowwiseSpadBytes(p, k) <= spadBytes)
+        out.push_back(rowTileSchedule(op->getContext(), p.rank, k));
+    for (int64_t k = 1;; k *= 2) {
+      int64_t t = std::min(k, p.step.outer) * inner;
+      if (rowwiseSpadBytes(p, t) <= spadBytes)
+        out.push_back(rowTileSchedule(op->getContext(), p.rank, t));
+      if (k >= p.step.outer)
+        break;
+    }
     return out;
   }
   if (std::optional<CopyPlan> p = copyPlanOf(op)) {
@@ -907,13 +1058,20 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
     return e;
   };
   uint64_t spadBytes = desc.memory(npu::MemoryKind::Scratchpad)->sizeBytes;
-  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
-    int64_t tr = rowTileOf(schedule, p->rank, p->rows);
-    e.fits = uint64_t(rowwiseSpadBytes(*p, tr)) <= spadBytes;
+  if (SmallVector<RowwisePlan> plans = rowwisePlansOf(op); !plans.empty()) {
+    double cycles = 0, bytes = 0;
+    e.fits = true;
+    for (auto [i, p] : llvm::enumerate(plans)) {
+      int64_t tr = i == 0 ? rowTileOf(schedule, p.rank, p.rows)
+                          : defaultRowTile(desc, p);
+      e.fits &= uint64_t(rowwiseSpadBytes(p, tr)) <= spadBytes;
+      cycles += estimateRowwise(desc, p, tr);
+      bytes += double(p.rows) * p.cols * p.ebIn +
+               double(p.rows) * (p.reduce ? 1 : p.cols) * p.ebOut;
+    }
     e.why = e.fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
-    double elems = double(p->rows) * p->cols;
-    return finish(e.fits ? estimateRowwise(desc, *p, tr) : 0, elems,
-                  4 * (elems + (p->reduce ? p->rows : elems)));
+    return finish(e.fits ? cycles : 0,
+                  double(plans[0].rows) * plans[0].cols, bytes);
   }
   if (std::optional<CopyPlan> p = copyPlanOf(op)) {
     int64_t tr = rowTileOf(schedule, p->rank, p->rows);
