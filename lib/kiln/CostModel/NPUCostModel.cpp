@@ -481,6 +481,7 @@ struct RowwisePlan {
   int64_t paramRows = 0; // scale and bias rows loaded once
   int64_t scalars = 0;   // 1/cols, epsilon
   int64_t ebIn = 4, ebOut = 4; // DRAM element bytes of input and result
+  int64_t chunk = 0; // chunks of the reduced dim (0: whole rows)
 };
 
 /// The nests of `op`, in order (several for a reduce over blocks of axes,
@@ -574,6 +575,16 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
 int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
   auto [to, ti] = npuRowTileShape(p.step, tr);
   int64_t rows = to * ti;
+  if (p.chunk && p.chunk < p.cols) {
+    // Chunk tiles double-buffered: x (reduce), x and y in each of
+    // softmax's two passes; in (per pass) and out in the type; the running
+    // per-row values (two copies) and per-chunk ones.
+    int64_t tileElems = rows * p.chunk, passes = p.reduce ? 1 : 2;
+    return 4 * (2 * (p.reduce ? 1 : 4) * tileElems + 6 * rows + p.scalars) +
+           2 * tileElems * ((p.ebIn != 4 ? passes * p.ebIn : 0) +
+                            (p.ebOut != 4 && !p.reduce ? p.ebOut : 0)) +
+           (p.ebOut != 4 ? 2 * rows * p.ebOut : 0);
+  }
   int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
   // Per-row values: double-buffered but for softmax's.
   int64_t bytes = 4 * (2 * tiles * rows * p.cols +
@@ -595,8 +606,87 @@ int64_t defaultRowTile(const npu::NPUTargetDescription &d,
   return std::clamp<int64_t>(budget / (p.cols * 4), 1, p.rows);
 }
 
+/// A reduce or softmax whose rows come in chunks of p.chunk: per row tile
+/// one loop over the chunks per pass (the reduction; softmax's online
+/// max/sum, then its output), each pipelined on its own.
+double estimateChunkedRows(const npu::NPUTargetDescription &d,
+                           const RowwisePlan &p, int64_t tr) {
+  const NPURowwiseStep &v = p.step;
+  auto [to, ti] = npuRowTileShape(v, tr);
+  bool whole = ti == v.inner;
+  auto dma = [&](int64_t tileOuter, int64_t tileInner, int64_t u,
+                 int64_t eb) {
+    if (v.inner == 1)
+      return dmaRuns(d, tileOuter, u * eb);
+    return whole ? dmaRuns(d, tileOuter, u * v.inner * eb)
+                 : dmaRuns(d, u, tileInner * eb);
+  };
+  auto rowTile = [&](int64_t tileOuter, int64_t tileInner) {
+    int64_t r = tileOuter * tileInner;
+    auto pass = [&](bool output) {
+      return pipelineRows(
+          d, 1, p.cols, p.chunk,
+          [&](int64_t u) {
+            int64_t rc = r * u;
+            SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
+            if (p.ebIn != 4)
+              ins.push_back({rc, (p.ebIn + 4) * rc, false});
+            if (p.reduce) {
+              ins.push_back({rc, 4 * rc + 4 * r, false});
+              ins.push_back({r, 12 * r, false});
+            } else if (!output) {
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // chunk max
+              ins.push_back({r, 12 * r, false});          // max
+              ins.push_back({r, 12 * r, false});          // m - mc
+              ins.push_back({r, 8 * r, true});            // exp
+              ins.push_back({r, 12 * r, false});          // s * ..
+              ins.push_back({rc, 12 * rc, false});        // x - m
+              ins.push_back({rc, 8 * rc, true});          // exp
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+              ins.push_back({r, 12 * r, false});          // s + ..
+              ins.push_back({r, 8 * r, false});           // m = mc
+            } else {
+              ins.push_back({rc, 12 * rc, false}); // x - m
+              ins.push_back({rc, 8 * rc, true});   // exp
+              ins.push_back({rc, 12 * rc, true});  // / s
+              if (p.ebOut != 4)
+                ins.push_back({rc, (p.ebOut + 4) * rc, false});
+            }
+            RowStep s;
+            for (auto [elems, bytes, special] : ins)
+              s.compute += vecIssue(d, elems, bytes, special);
+            s.compute += double(ins.size() - 1) * d.vectorLatencyCycles;
+            s.load = dma(tileOuter, tileInner, u, p.ebIn);
+            s.store = output ? dma(tileOuter, tileInner, u, p.ebOut) : 0;
+            return s;
+          },
+          0.0, d.vectorLatencyCycles, true);
+    };
+    double cycles = pass(false) + (p.reduce ? 0.0 : pass(true));
+    if (p.reduce) // mean, rounding, store of the per-row values
+      cycles += (p.mean ? vecIssue(d, r, 12 * r, false) : 0.0) +
+                (p.ebOut != 4 ? vecIssue(d, r, (p.ebOut + 4) * r, false)
+                              : 0.0) +
+                dmaRuns(d, 1, r * p.ebOut);
+    return cycles;
+  };
+  double cycles = p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0;
+  if (whole) {
+    int64_t full = v.outer / to, rem = v.outer % to;
+    cycles += double(full) * rowTile(to, v.inner) +
+              (rem ? rowTile(rem, v.inner) : 0.0);
+  } else {
+    int64_t full = v.inner / ti, rem = v.inner % ti;
+    cycles += double(v.outer) *
+              (double(full) * rowTile(1, ti) + (rem ? rowTile(1, rem) : 0.0));
+  }
+  return cycles;
+}
+
 double estimateRowwise(const npu::NPUTargetDescription &d,
                        const RowwisePlan &p, int64_t tr) {
+  if (p.chunk && p.chunk < p.cols)
+    return estimateChunkedRows(d, p, tr);
   const NPURowwiseStep &v = p.step;
   auto [to, ti] = npuRowTileShape(v, tr);
   double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * p.ebIn) +
@@ -902,12 +992,15 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   return rows > 0 && cols > 0;
 }
 
-/// A row-tile schedule: level 1 (and 2) hold `tr` at loop `rank - 2`.
+/// A row-tile schedule: level 1 (and 2) hold `tr` at loop `rank - 2` (and
+/// the chunk of a row too long for SPAD at loop `rank - 1`).
 static ScheduleAttr rowTileSchedule(MLIRContext *ctx, int64_t rank,
-                                    int64_t tr) {
+                                    int64_t tr, int64_t chunk = 0) {
   SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(rank, 0));
   tiles[1][rank - 2] = tr;
   tiles[2][rank - 2] = tr;
+  tiles[1][rank - 1] = chunk;
+  tiles[2][rank - 1] = chunk;
   return ScheduleAttr::get(ctx, tiles, {}, {}, std::nullopt);
 }
 
@@ -938,8 +1031,20 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
     // default one). Rows of [outer, inner]: parts of an inner run (1, 2,
     // 4, ...), then whole runs times 1, 2, 4, ... outer rows
     // (npuRowTileShape).
-    const RowwisePlan &p = plans.front();
+    RowwisePlan p = plans.front();
     int64_t inner = p.step.inner;
+    // Rows too long for SPAD (reduce, softmax): chunks of 2^k elements
+    // with row tiles of 1, 2, 4, ...
+    if (rowwiseSpadBytes(p, 1) > spadBytes && (p.reduce || p.softmax)) {
+      for (int64_t ca = 256; ca < p.cols; ca *= 2) {
+        p.chunk = ca;
+        for (int64_t k = 1; k <= std::min<int64_t>(p.rows, 64); k *= 2)
+          if (rowwiseSpadBytes(p, k) <= spadBytes)
+            out.push_back(
+                rowTileSchedule(op->getContext(), p.rank, k, p.chunk));
+      }
+      return out;
+    }
     for (int64_t k = 1; k < inner; k *= 2)
       if (rowwiseSpadBytes(p, k) <= spadBytes)
         out.push_back(rowTileSchedule(op->getContext(), p.rank, k));
@@ -1064,6 +1169,9 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
     for (auto [i, p] : llvm::enumerate(plans)) {
       int64_t tr = i == 0 ? rowTileOf(schedule, p.rank, p.rows)
                           : defaultRowTile(desc, p);
+      if (i == 0 && schedule && schedule.getNumLevels() >= 2 &&
+          schedule.getLevel(1)[p.rank - 1] > 0)
+        p.chunk = std::min(p.cols, schedule.getLevel(1)[p.rank - 1]);
       e.fits &= uint64_t(rowwiseSpadBytes(p, tr)) <= spadBytes;
       cycles += estimateRowwise(desc, p, tr);
       bytes += double(p.rows) * p.cols * p.ebIn +

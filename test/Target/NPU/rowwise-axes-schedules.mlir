@@ -1,6 +1,7 @@
 // The NPU cost model's row tiles for the new forms of the vector-unit
 // nests (softmax along an axis before the last, reduce over an inner axis
-// or several blocks of axes, norms over a trailing block, bf16), pinned and
+// or several blocks of axes, norms over a trailing block, bf16, rows cut
+// into chunks), pinned and
 // read by the lowering. Level 1 holds the rows of [outer, inner] per tile
 // at the second-to-last loop (npuRowTileShape: part of an inner run below
 // `inner`, whole runs times outer rows from it).
@@ -80,4 +81,17 @@ func.func @layer_norm_bf16(%x: tensor<128x768xbf16>, %g: tensor<768xbf16>, %b: t
 func.func @layer_norm_axis1(%x: tensor<4x50x64xf32>, %g: tensor<50x64xf32>, %b: tensor<50x64xf32>) -> tensor<4x50x64xf32> {
   %y = kiln.layer_norm %x scale %g bias %b axis = 1 : (tensor<4x50x64xf32>, tensor<50x64xf32>, tensor<50x64xf32>) -> tensor<4x50x64xf32>
   return %y : tensor<4x50x64xf32>
+}
+
+// GPT-2's vocabulary does not fit npu-edge's SPAD as a row: chunks of 2048
+// (level 1 at the last loop), two rows per tile; npu-cloud holds a row.
+// EDGE-LABEL: func.func @softmax_vocab
+// EDGE: kiln.schedule = #kiln.schedule<tiles = {{\[\[}}0, 0], [2, 2048], [2, 2048]]>
+// CLOUD-LABEL: func.func @softmax_vocab
+// CLOUD: kiln.schedule = #kiln.schedule<tiles = {{\[\[}}0, 0], [1, 0], [1, 0]]>
+// IR-LABEL: func.func @softmax_vocab
+// IR: memref.alloc() {npu.buffers = 2 : i64} : memref<2x2048xf32, 1>
+func.func @softmax_vocab(%x: tensor<3x50257xf32>) -> tensor<3x50257xf32> {
+  %y = kiln.softmax %x : tensor<3x50257xf32>
+  return %y : tensor<3x50257xf32>
 }

@@ -97,21 +97,38 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   // Row tiles: the schedule's (the NPU cost model's: level 1 at the
   // second-to-last loop, rows of [outer, inner]; for the first nest), or
   // without one x and y double-buffered in half of SPAD.
-  int64_t tr;
+  // A row too long for SPAD is cut into chunks of CA elements (the
+  // schedule's level 1 at the last loop; reduce and softmax only).
+  int64_t rank = cast<ShapedType>(op->getOperand(0).getType()).getRank();
+  int64_t tr, CA = cols;
   std::optional<int64_t> t =
-      scheduled ? scheduledRowTile(
-                      op, cast<ShapedType>(op->getOperand(0).getType()).getRank())
-                : std::nullopt;
+      scheduled ? scheduledRowTile(op, rank) : std::nullopt;
+  auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
   if (t) {
     tr = std::min(rows, *t);
+    if (int64_t ca = schedule.getLevel(1)[rank - 1]; ca > 0)
+      CA = std::min(cols, ca);
   } else {
     int64_t budget = int64_t(target.getSpadBytes()) / 8;
-    if (cols * 4 > budget)
-      return op->emitOpError() << "cannot run on the NPU yet: a row of "
-                               << cols << " elements does not fit a SPAD tile of "
-                               << budget << " bytes";
-    tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+    if (cols * 4 > budget && (reduce || softmax)) {
+      // (softmax's two passes each hold x and y.)
+      tr = std::min<int64_t>(rows, 8);
+      std::pair<int64_t, int64_t> s = npuRowTileShape(step, tr);
+      CA = std::max<int64_t>(
+          1, budget / (4 * s.first * s.second * (softmax ? 4 : 1)));
+    } else {
+      if (cols * 4 > budget)
+        return op->emitOpError()
+               << "cannot run on the NPU yet: a row of " << cols
+               << " elements does not fit a SPAD tile of " << budget
+               << " bytes (rows are cut into chunks for reduce and softmax "
+                  "only)";
+      tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+    }
   }
+  if (CA < cols && !reduce && !softmax)
+    return op->emitOpError() << "cannot run on the NPU yet: a row of " << cols
+                             << " elements in chunks (reduce and softmax only)";
   std::pair<int64_t, int64_t> tileShape = npuRowTileShape(step, tr);
   int64_t TO = tileShape.first, TI = tileShape.second, TR = TO * TI;
 
@@ -200,11 +217,15 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     R = ti;
     inLoop = l.generated;
   }
-  bool partial = getConstantIntValue(R) != TR;
+  bool partialRows = getConstantIntValue(R) != TR, partial = partialRows;
+  // The chunk of the reduced dim the tile views cover: [a0, a0 + c) of at
+  // most CA (all of it unless chunked); its tiles' loop.
+  OpFoldResult a0 = zero;
+  bool tileInLoop = inLoop;
   // A tile's buffer and its views (see the layouts above).
   auto tile = [&](Type t) {
-    return aMajor ? allocTile(loc, {cols, TR}, t, npu::MemSpace::SPAD, inLoop)
-                  : allocTile(loc, {TR, cols}, t, npu::MemSpace::SPAD, inLoop);
+    return aMajor ? allocTile(loc, {CA, TR}, t, npu::MemSpace::SPAD, tileInLoop)
+                  : allocTile(loc, {TR, CA}, t, npu::MemSpace::SPAD, tileInLoop);
   };
   auto full = [&](Value buf) -> Value {
     if (!partial)
@@ -222,7 +243,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   };
   auto rowTile = [&](Type t, bool buffered) {
     Value v = allocTile(loc, {TR}, t, npu::MemSpace::SPAD, buffered);
-    return partial ? subview(loc, v, {zero}, {R}, 1) : v;
+    return partialRows ? subview(loc, v, {zero}, {R}, 1) : v;
   };
   // A per-row value read for every element (stride 0 over A).
   auto perElem = [&](Value rowv) -> Value {
@@ -242,24 +263,18 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                      : reshapeView(loc, inMem,
                                    RankedTensorType::get({outer, cols}, ein));
   auto dramTile = [&](Value whole) -> Value {
-    return aMajor ? subview(loc, whole, {o0, zero, i0}, {to, c, ti}, 3)
-                  : subview(loc, whole, {o0, zero}, {to, c}, 2);
+    return aMajor ? subview(loc, whole, {o0, a0, i0}, {to, c, ti}, 3)
+                  : subview(loc, whole, {o0, a0}, {to, c}, 2);
   };
-
-  // x: the tile in f32 (loaded directly, or through `xe` in the type).
-  Value x = tile(f32), xe = convertIn ? tile(ein) : x;
-  npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
-  Value fx = full(x);
-  if (convertIn)
-    npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
-  if (reduce) {
-    Value rowv = rowTile(f32, inLoop);
-    StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
-                   : reduce.getKind() == ReduceKind::min ? "min"
-                                                         : "sum";
-    npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
-    if (mean)
-      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
+  // The result's DRAM view (softmax and the norms: the input's shape).
+  auto out3 = [&]() {
+    return aMajor ? reshapeView(loc, out,
+                                RankedTensorType::get({outer, cols, inner}, eout))
+                  : reshapeView(loc, out,
+                                RankedTensorType::get({outer, cols}, eout));
+  };
+  // The per-row result of a reduce to DRAM.
+  auto storeRows = [&](Value rowv) {
     Value res = rowv;
     if (convertOut) {
       res = rowTile(eout, inLoop);
@@ -277,6 +292,122 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           b, loc, res,
           subview(loc, reshapeView(loc, out, RankedTensorType::get({outer}, eout)),
                   {o0}, {to}, 1));
+  };
+
+  if (CA < cols) {
+    // Chunks of the reduced dim: each pass is one loop over them (double
+    // buffers rotate across chunks); the first chunk (an scf.if on a0 == 0)
+    // starts the per-row values, the others fold into them.
+    auto chunkLoop = [&](llvm::function_ref<void(Value first)> body) {
+      OpBuilder::InsertPoint after = b.saveInsertionPoint();
+      TileLoop l = openLoop(loc, b.getIndexAttr(cols), CA);
+      a0 = l.iv, c = l.size, tileInLoop = l.generated;
+      partial = partialRows || getConstantIntValue(c) != CA;
+      body(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, l.iv,
+                                 idx(loc, 0)));
+      b.restoreInsertionPoint(after);
+    };
+    // Emits `first` in the then-branch and `rest` in the else-branch of
+    // an scf.if on `cond`.
+    auto ifElse = [&](Value cond, llvm::function_ref<void()> first,
+                      llvm::function_ref<void()> rest) {
+      OpBuilder::InsertionGuard guard(b);
+      auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/true);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      first();
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+      rest();
+    };
+    auto load = [&]() {
+      Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+      npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
+      if (convertIn)
+        npu::VecUnaryOp::create(b, loc, "copy", full(xe), full(x));
+      return x;
+    };
+    if (reduce) {
+      // acc = fn over the chunks' reductions.
+      Value acc = rowTile(f32, inLoop);
+      StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
+                     : reduce.getKind() == ReduceKind::min ? "min"
+                                                           : "sum";
+      chunkLoop([&](Value first) {
+        Value x = load();
+        Value part = rowTile(f32, false);
+        ifElse(
+            first,
+            [&] { npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), acc); },
+            [&] {
+              npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), part);
+              npu::VecBinaryOp::create(b, loc, fn == "sum" ? "add" : fn, acc,
+                                       part, acc);
+            });
+      });
+      if (mean)
+        npu::VecBinaryOp::create(b, loc, "mul", acc, perRow(0), acc);
+      storeRows(acc);
+      b.setInsertionPointAfter(region);
+      return success();
+    }
+    // softmax, online: the running max m and sum s of exp(x - m) over the
+    // chunks (s rescaled by exp(m_old - m_new) when the max grows), then a
+    // second pass writes exp(x - m) / s.
+    Value m = rowTile(f32, inLoop), sum = rowTile(f32, inLoop);
+    chunkLoop([&](Value first) {
+      Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+      Value mc = rowTile(f32, false), tmp = rowTile(f32, false);
+      ifElse(
+          first,
+          [&] {
+            npu::VecReduceOp::create(b, loc, "max", reduceSrc(x), m);
+            npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(m), fy);
+            npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+            npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sum);
+          },
+          [&] {
+            npu::VecReduceOp::create(b, loc, "max", reduceSrc(x), mc);
+            npu::VecBinaryOp::create(b, loc, "max", mc, m, mc);
+            npu::VecBinaryOp::create(b, loc, "sub", m, mc, tmp);
+            npu::VecUnaryOp::create(b, loc, "exp", tmp, tmp);
+            npu::VecBinaryOp::create(b, loc, "mul", sum, tmp, sum);
+            npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(mc), fy);
+            npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+            npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+            npu::VecBinaryOp::create(b, loc, "add", sum, tmp, sum);
+            npu::VecUnaryOp::create(b, loc, "copy", mc, m);
+          });
+    });
+    chunkLoop([&](Value) {
+      Value x = load(), y = tile(f32), fy = full(y);
+      npu::VecBinaryOp::create(b, loc, "sub", full(x), perElem(m), fy);
+      npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+      npu::VecBinaryOp::create(b, loc, "div", fy, perElem(sum), fy);
+      Value res = y;
+      if (convertOut) {
+        res = tile(eout);
+        npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+      }
+      npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+    });
+    b.setInsertionPointAfter(region);
+    return success();
+  }
+
+  // x: the tile in f32 (loaded directly, or through `xe` in the type).
+  Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+  npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
+  Value fx = full(x);
+  if (convertIn)
+    npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
+  if (reduce) {
+    Value rowv = rowTile(f32, inLoop);
+    StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
+                   : reduce.getKind() == ReduceKind::min ? "min"
+                                                         : "sum";
+    npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
+    if (mean)
+      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
+    storeRows(rowv);
     b.setInsertionPointAfter(region);
     return success();
   }
@@ -316,11 +447,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     res = tile(eout);
     npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
   }
-  Value out3 = aMajor ? reshapeView(loc, out,
-                                    RankedTensorType::get({outer, cols, inner}, eout))
-                      : reshapeView(loc, out,
-                                    RankedTensorType::get({outer, cols}, eout));
-  npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3));
+  npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
   b.setInsertionPointAfter(region);
   return success();
 }
