@@ -598,11 +598,17 @@ int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
 }
 
 /// The row tile lowerRowwise takes without a schedule: x and y
-/// double-buffered in half of SPAD.
-int64_t defaultRowTile(const npu::NPUTargetDescription &d,
-                       const RowwisePlan &p) {
+/// double-buffered in half of SPAD; a row longer than that share, 8 rows
+/// in chunks (reduce and softmax: sets p.chunk).
+int64_t defaultRowTile(const npu::NPUTargetDescription &d, RowwisePlan &p) {
   int64_t budget =
       int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 8;
+  if (p.cols * 4 > budget && (p.reduce || p.softmax)) {
+    int64_t tr = std::min<int64_t>(p.rows, 8);
+    auto [to, ti] = npuRowTileShape(p.step, tr);
+    p.chunk = std::max<int64_t>(1, budget / (4 * to * ti * (p.softmax ? 4 : 1)));
+    return tr;
+  }
   return std::clamp<int64_t>(budget / (p.cols * 4), 1, p.rows);
 }
 
