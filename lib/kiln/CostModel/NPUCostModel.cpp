@@ -579,10 +579,13 @@ int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
     // Chunk tiles double-buffered: x (reduce), x and y in each of
     // softmax's two passes; in (per pass) and out in the type; the running
     // per-row values (two copies) and per-chunk ones.
+    // (The norms: their scale/bias chunks, double-buffered, beside x.)
     int64_t tileElems = rows * p.chunk, passes = p.reduce ? 1 : 2;
-    return 4 * (2 * (p.reduce ? 1 : 4) * tileElems + 6 * rows + p.scalars) +
+    return 4 * (2 * (p.reduce ? 1 : 4) * tileElems + 8 * rows + p.scalars +
+                2 * p.paramRows * p.chunk) +
            2 * tileElems * ((p.ebIn != 4 ? passes * p.ebIn : 0) +
                             (p.ebOut != 4 && !p.reduce ? p.ebOut : 0)) +
+           (p.ebIn != 4 ? 2 * p.paramRows * p.chunk * p.ebIn : 0) +
            (p.ebOut != 4 ? 2 * rows * p.ebOut : 0);
   }
   int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
@@ -603,18 +606,18 @@ int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
 int64_t defaultRowTile(const npu::NPUTargetDescription &d, RowwisePlan &p) {
   int64_t budget =
       int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 8;
-  if (p.cols * 4 > budget && (p.reduce || p.softmax)) {
+  if (p.cols * 4 > budget) {
     int64_t tr = std::min<int64_t>(p.rows, 8);
     auto [to, ti] = npuRowTileShape(p.step, tr);
-    p.chunk = std::max<int64_t>(1, budget / (4 * to * ti * (p.softmax ? 4 : 1)));
+    p.chunk = std::max<int64_t>(1, budget / (4 * to * ti * (p.reduce ? 1 : 6)));
     return tr;
   }
   return std::clamp<int64_t>(budget / (p.cols * 4), 1, p.rows);
 }
 
-/// A reduce or softmax whose rows come in chunks of p.chunk: per row tile
-/// one loop over the chunks per pass (the reduction; softmax's online
-/// max/sum, then its output), each pipelined on its own.
+/// Rows in chunks of p.chunk: per row tile one loop over the chunks per
+/// pass (a reduction; softmax's online max/sum or the norms' sums, then
+/// the output), each pipelined on its own.
 double estimateChunkedRows(const npu::NPUTargetDescription &d,
                            const RowwisePlan &p, int64_t tr) {
   const NPURowwiseStep &v = p.step;
@@ -637,9 +640,30 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
             SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
             if (p.ebIn != 4)
               ins.push_back({rc, (p.ebIn + 4) * rc, false});
+            bool norm = !p.reduce && !p.softmax;
             if (p.reduce) {
               ins.push_back({rc, 4 * rc + 4 * r, false});
               ins.push_back({r, 12 * r, false});
+            } else if (norm && !output) {
+              if (p.layerNorm) {
+                ins.push_back({rc, 12 * rc, false});        // x - K
+                ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+                ins.push_back({r, 12 * r, false});          // s + ..
+              }
+              ins.push_back({rc, 12 * rc, false});        // square
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+              ins.push_back({r, 12 * r, false});          // q + ..
+            } else if (norm) {
+              if (p.paramRows && p.ebIn != 4)
+                ins.push_back({p.paramRows * u,
+                               (p.ebIn + 4) * p.paramRows * u, false});
+              if (p.layerNorm)
+                ins.push_back({rc, 12 * rc, false}); // x - mean
+              ins.push_back({rc, 12 * rc, false});   // * rstd
+              for (int64_t k = 0; k < p.paramRows; ++k)
+                ins.push_back({rc, 12 * rc, false}); // * scale, + bias
+              if (p.ebOut != 4)
+                ins.push_back({rc, (p.ebOut + 4) * rc, false});
             } else if (!output) {
               ins.push_back({rc, 4 * rc + 4 * r, false}); // chunk max
               ins.push_back({r, 12 * r, false});          // max
@@ -662,13 +686,19 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
             for (auto [elems, bytes, special] : ins)
               s.compute += vecIssue(d, elems, bytes, special);
             s.compute += double(ins.size() - 1) * d.vectorLatencyCycles;
-            s.load = dma(tileOuter, tileInner, u, p.ebIn);
+            s.load = dma(tileOuter, tileInner, u, p.ebIn) +
+                     (output ? double(p.paramRows) * dmaRuns(d, 1, u * p.ebIn)
+                             : 0.0);
             s.store = output ? dma(tileOuter, tileInner, u, p.ebOut) : 0;
             return s;
           },
           0.0, d.vectorLatencyCycles, true);
     };
     double cycles = pass(false) + (p.reduce ? 0.0 : pass(true));
+    if (!p.reduce && !p.softmax) // mean and rsqrt per row between passes
+      cycles += (p.layerNorm ? 6 : 3) *
+                    (vecIssue(d, r, 12 * r, false) + d.vectorLatencyCycles) +
+                vecIssue(d, r, 8 * r, true);
     if (p.reduce) // mean, rounding, store of the per-row values
       cycles += (p.mean ? vecIssue(d, r, 12 * r, false) : 0.0) +
                 (p.ebOut != 4 ? vecIssue(d, r, (p.ebOut + 4) * r, false)
@@ -1039,9 +1069,9 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
     // (npuRowTileShape).
     RowwisePlan p = plans.front();
     int64_t inner = p.step.inner;
-    // Rows too long for SPAD (reduce, softmax): chunks of 2^k elements
-    // with row tiles of 1, 2, 4, ...
-    if (rowwiseSpadBytes(p, 1) > spadBytes && (p.reduce || p.softmax)) {
+    // Rows too long for SPAD: chunks of 2^k elements with row tiles of 1,
+    // 2, 4, ...
+    if (rowwiseSpadBytes(p, 1) > spadBytes) {
       for (int64_t ca = 256; ca < p.cols; ca *= 2) {
         p.chunk = ca;
         for (int64_t k = 1; k <= std::min<int64_t>(p.rows, 64); k *= 2)

@@ -1,11 +1,14 @@
-// Rows too long for SPAD: reduce and softmax cut the reduced dim into
-// chunks (the schedule's level 1 at the last loop; without a schedule, a
-// share of SPAD). A reduce folds each chunk's reduction into a running
-// per-row value; softmax runs online over the chunks (running max m and
-// sum s, s scaled by exp(m_old - m_new) when the max grows), then writes
-// exp(x - m) / s in a second pass. f32 within rtol 1e-4 (sums of 70001
-// terms: atol 1e-3), bf16 within rtol 1e-2 (one ulp; see
-// rowwise-bf16-e2e.mlir). npu-cloud's SPAD holds these rows whole.
+// Rows too long for SPAD: the reduced dim is cut into chunks (the
+// schedule's level 1 at the last loop; without a schedule, a share of
+// SPAD). A reduce folds each chunk's reduction into a running per-row
+// value; softmax runs online over the chunks (running max m and sum s, s
+// scaled by exp(m_old - m_new) when the max grows), then writes
+// exp(x - m) / s in a second pass; the norms sum x - K and (x - K)^2 over
+// the chunks (K: the first chunk's mean), then write the normalized chunks
+// with their scale/bias chunks. f32 within rtol 1e-4 (sums of 70001 terms:
+// atol 1e-3), bf16 within rtol 1e-2 and f16 within rtol 2e-3 (one ulp;
+// see rowwise-bf16-e2e.mlir). npu-cloud's SPAD holds most of these rows
+// whole.
 // RUN: kiln-run %s --target=npu:edge --function=softmax_vocab --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:cloud --function=softmax_vocab --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=softmax_vocab --random-inputs --compare-to=ref 2>&1 | FileCheck %s
@@ -19,6 +22,14 @@
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=reduce_long --random-inputs --compare-to=ref --atol=1e-3 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:edge --function=mean_all --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=mean_all --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=layer_norm_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:cloud --function=layer_norm_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=layer_norm_long --random-inputs --compare-to=ref 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=layer_norm_f16 --random-inputs --compare-to=ref --rtol=2e-3 --atol=1e-4 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=layer_norm_f16 --random-inputs --compare-to=ref --rtol=2e-3 --atol=1e-4 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=rms_norm_bf16 --random-inputs --compare-to=ref --rtol=1e-2 --atol=1e-4 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:%S/ISA/Inputs/npu-odd.json --function=rms_norm_bf16 --random-inputs --compare-to=ref --rtol=1e-2 --atol=1e-4 2>&1 | FileCheck %s
+// RUN: kiln-run %s --target=npu:edge --function=layer_norm_rank1 --random-inputs --compare-to=ref 2>&1 | FileCheck %s
 // RUN: kiln-opt %s --kiln-npu-attach-target=target=edge --kiln-select-schedules=target=npu:edge --kiln-npu-lower-to-npu | FileCheck %s --check-prefix=IR
 // CHECK-NOT: MISMATCH
 // CHECK: vs target ref: {{.*}}: OK
@@ -69,4 +80,35 @@ func.func @reduce_long(%x: tensor<5x70001xf32>) -> (tensor<5xf32>, tensor<5x1xf3
 func.func @mean_all(%x: tensor<300x1000xf32>) -> tensor<f32> {
   %y = kiln.reduce mean %x axes = [0, 1] : tensor<300x1000xf32> -> tensor<f32>
   return %y : tensor<f32>
+}
+
+// IR-LABEL: func.func @layer_norm_long
+// IR: scf.for
+// IR: npu.vec_reduce "sum"
+// IR: npu.vec_unary "rsqrt"
+// IR: scf.for
+// IR: npu.dma {{.*}} : memref<?xf32, {{.*}}>, memref<?xf32, {{.*}}1>
+// IR: npu.vec_binary "sub"
+// IR: npu.vec_binary "mul"
+// IR: npu.vec_binary "mul"
+// IR: npu.vec_binary "add"
+func.func @layer_norm_long(%x: tensor<3x40000xf32>, %g: tensor<40000xf32>, %b: tensor<40000xf32>) -> tensor<3x40000xf32> {
+  %y = kiln.layer_norm %x scale %g bias %b : (tensor<3x40000xf32>, tensor<40000xf32>, tensor<40000xf32>) -> tensor<3x40000xf32>
+  return %y : tensor<3x40000xf32>
+}
+
+func.func @layer_norm_f16(%x: tensor<5x33333xf16>, %g: tensor<33333xf16>, %b: tensor<33333xf16>) -> tensor<5x33333xf16> {
+  %y = kiln.layer_norm %x scale %g bias %b : (tensor<5x33333xf16>, tensor<33333xf16>, tensor<33333xf16>) -> tensor<5x33333xf16>
+  return %y : tensor<5x33333xf16>
+}
+
+// Over the trailing block [50, 800] (40000 elements per row).
+func.func @rms_norm_bf16(%x: tensor<2x50x800xbf16>, %g: tensor<50x800xbf16>) -> tensor<2x50x800xbf16> {
+  %y = kiln.rms_norm %x scale %g axis = 1 : (tensor<2x50x800xbf16>, tensor<50x800xbf16>) -> tensor<2x50x800xbf16>
+  return %y : tensor<2x50x800xbf16>
+}
+
+func.func @layer_norm_rank1(%x: tensor<40000xf32>) -> tensor<40000xf32> {
+  %y = kiln.layer_norm %x epsilon = 1.0e-3 : (tensor<40000xf32>) -> tensor<40000xf32>
+  return %y : tensor<40000xf32>
 }

@@ -31,6 +31,7 @@ namespace kiln::npu_lowering {
 ///    input once and the later ones read far less; a permutation of the
 ///    input through DRAM would move all of it twice more). max/min/sum
 ///    compose; a mean sums and scales once, in the last nest.
+///  - a row too long for SPAD: chunks of the reduced dim (below).
 /// bf16 and f16 compute in f32: the tile is converted after its load and
 /// the result rounded once before its store (the vector copy rounds to
 /// nearest even), as the reference interpreter rounds once per op.
@@ -98,7 +99,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   // second-to-last loop, rows of [outer, inner]; for the first nest), or
   // without one x and y double-buffered in half of SPAD.
   // A row too long for SPAD is cut into chunks of CA elements (the
-  // schedule's level 1 at the last loop; reduce and softmax only).
+  // schedule's level 1 at the last loop).
   int64_t rank = cast<ShapedType>(op->getOperand(0).getType()).getRank();
   int64_t tr, CA = cols;
   std::optional<int64_t> t =
@@ -110,25 +111,17 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
       CA = std::min(cols, ca);
   } else {
     int64_t budget = int64_t(target.getSpadBytes()) / 8;
-    if (cols * 4 > budget && (reduce || softmax)) {
-      // (softmax's two passes each hold x and y.)
+    if (cols * 4 > budget) {
+      // (Two passes that each hold x and y, and the norms' parameters.)
       tr = std::min<int64_t>(rows, 8);
       std::pair<int64_t, int64_t> s = npuRowTileShape(step, tr);
       CA = std::max<int64_t>(
-          1, budget / (4 * s.first * s.second * (softmax ? 4 : 1)));
+          1, budget / (4 * s.first * s.second * (reduce ? 1 : 6)));
     } else {
-      if (cols * 4 > budget)
-        return op->emitOpError()
-               << "cannot run on the NPU yet: a row of " << cols
-               << " elements does not fit a SPAD tile of " << budget
-               << " bytes (rows are cut into chunks for reduce and softmax "
-                  "only)";
       tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
     }
   }
-  if (CA < cols && !reduce && !softmax)
-    return op->emitOpError() << "cannot run on the NPU yet: a row of " << cols
-                             << " elements in chunks (reduce and softmax only)";
+  bool chunked = CA < cols;
   std::pair<int64_t, int64_t> tileShape = npuRowTileShape(step, tr);
   int64_t TO = tileShape.first, TI = tileShape.second, TR = TO * TI;
 
@@ -147,14 +140,16 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     scalarVals = {1.0 / cols, eps};
   else if (mean)
     scalarVals = {1.0 / double(meanOf)};
+  if (layerNorm && chunked)
+    scalarVals.push_back(1.0 / CA); // the first chunk's mean
   Value scaleIn = layerNorm ? layerNorm.getScale()
                   : rmsNorm ? rmsNorm.getScale()
                             : Value();
   Value biasIn = layerNorm ? layerNorm.getBias() : Value();
-  SmallVector<Value> rowsIn;
+  SmallVector<Value> rowsIn, chunkRowsIn;
   for (Value v : {scaleIn, biasIn})
     if (v)
-      rowsIn.push_back(v);
+      (chunked ? chunkRowsIn : rowsIn).push_back(v);
   int64_t nRows = rowsIn.size(), scalarBase = nRows * cols;
   Value params;
   if (nRows + scalarVals.size() > 0) {
@@ -294,7 +289,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                   {o0}, {to}, 1));
   };
 
-  if (CA < cols) {
+  if (chunked) {
     // Chunks of the reduced dim: each pass is one loop over them (double
     // buffers rotate across chunks); the first chunk (an scf.if on a0 == 0)
     // starts the per-row values, the others fold into them.
@@ -325,6 +320,105 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
         npu::VecUnaryOp::create(b, loc, "copy", full(xe), full(x));
       return x;
     };
+    if (layerNorm || rmsNorm) {
+      // Pass 1: per row, with K the first chunk's mean (a shift that keeps
+      // the variance's subtraction well conditioned), s = sum(x - K) and
+      // q = sum((x - K)^2); mean = K + s/n, var = q/n - (s/n)^2 (rms_norm:
+      // K = 0, s unused). Pass 2: (x - mean) * rsqrt(var + eps), the scale
+      // and bias chunks loaded beside each x chunk.
+      Value shift = rowTile(f32, inLoop), sum = rowTile(f32, inLoop),
+            sq = rowTile(f32, inLoop);
+      chunkLoop([&](Value first) {
+        Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+        Value tmp = rowTile(f32, false);
+        if (rmsNorm) {
+          npu::VecBinaryOp::create(b, loc, "mul", fx, fx, fy);
+          ifElse(
+              first,
+              [&] { npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sq); },
+              [&] {
+                npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+                npu::VecBinaryOp::create(b, loc, "add", sq, tmp, sq);
+              });
+          return;
+        }
+        ifElse(
+            first,
+            [&] {
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(x), shift);
+              npu::VecBinaryOp::create(b, loc, "mul", shift, perRow(2), shift);
+              npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sum);
+              npu::VecBinaryOp::create(b, loc, "mul", fy, fy, fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sq);
+            },
+            [&] {
+              npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+              npu::VecBinaryOp::create(b, loc, "add", sum, tmp, sum);
+              npu::VecBinaryOp::create(b, loc, "mul", fy, fy, fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+              npu::VecBinaryOp::create(b, loc, "add", sq, tmp, sq);
+            });
+      });
+      // sq <- rsqrt(q/n - (s/n)^2 + eps); shift <- K + s/n.
+      npu::VecBinaryOp::create(b, loc, "mul", sq, perRow(0), sq);
+      if (layerNorm) {
+        npu::VecBinaryOp::create(b, loc, "mul", sum, perRow(0), sum);
+        npu::VecBinaryOp::create(b, loc, "add", shift, sum, shift);
+        npu::VecBinaryOp::create(b, loc, "mul", sum, sum, sum);
+        npu::VecBinaryOp::create(b, loc, "sub", sq, sum, sq);
+      }
+      npu::VecBinaryOp::create(b, loc, "add", sq, perRow(1), sq);
+      npu::VecUnaryOp::create(b, loc, "rsqrt", sq, sq);
+      chunkLoop([&](Value) {
+        Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+        // This chunk of the scale and bias rows, in f32.
+        Value pc;
+        int64_t nc = chunkRowsIn.size();
+        if (nc) {
+          pc = allocTile(loc, {nc, CA}, f32, npu::MemSpace::SPAD, tileInLoop);
+          Value pin = convertIn ? allocTile(loc, {nc, CA}, ein,
+                                            npu::MemSpace::SPAD, tileInLoop)
+                                : pc;
+          for (auto [k, v] : llvm::enumerate(chunkRowsIn))
+            npu::DmaOp::create(
+                b, loc,
+                subview(loc,
+                        reshapeView(loc, memOf.lookup(v),
+                                    RankedTensorType::get({cols}, ein)),
+                        {a0}, {c}, 1),
+                subview(loc, pin, {b.getIndexAttr(int64_t(k)), zero},
+                        {b.getIndexAttr(1), c}, 1));
+          if (convertIn)
+            npu::VecUnaryOp::create(
+                b, loc, "copy",
+                subview(loc, pin, {zero, zero}, {b.getIndexAttr(nc), c}, 2),
+                subview(loc, pc, {zero, zero}, {b.getIndexAttr(nc), c}, 2));
+        }
+        auto chunkRow = [&](int64_t k) {
+          return strided(loc, pc, b.getIndexAttr(k * CA), {R, c}, {0, 1});
+        };
+        Value centred = fx;
+        if (layerNorm) {
+          npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+          centred = fy;
+        }
+        npu::VecBinaryOp::create(b, loc, "mul", centred, perElem(sq), fy);
+        for (int64_t k = 0; k < nc; ++k)
+          npu::VecBinaryOp::create(b, loc,
+                                   chunkRowsIn[k] == scaleIn ? "mul" : "add",
+                                   fy, chunkRow(k), fy);
+        Value res = y;
+        if (convertOut) {
+          res = tile(eout);
+          npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+        }
+        npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+      });
+      b.setInsertionPointAfter(region);
+      return success();
+    }
     if (reduce) {
       // acc = fn over the chunks' reductions.
       Value acc = rowTile(f32, inLoop);
