@@ -76,6 +76,23 @@ llvm::SmallVector<NPUDrainStep> npuDrainEpilogue(mlir::Operation *matmul);
 std::optional<std::pair<int64_t, int64_t>>
 npuCausalBandOffsets(int64_t sq, int64_t sk, int64_t tq, int64_t tk);
 
+/// How the NPU lowering and its cost model see softmax, layer_norm,
+/// rms_norm and reduce: nests over the (static, ranked) input seen as
+/// row-major [outer, reduced, inner], the middle dim reduced for each of
+/// the outer x inner rows. One nest, but for a reduce whose axes are
+/// several blocks of dims (e.g. axes [0, 2] of a rank-3 input): one nest
+/// per block, innermost first, each reducing the previous one's result
+/// (f32 DRAM temporaries between them). Empty for other ops.
+struct NPURowwiseStep {
+  int64_t outer = 1, reduced = 1, inner = 1;
+};
+llvm::SmallVector<NPURowwiseStep> npuRowwiseSteps(mlir::Operation *op);
+/// The [outer, inner] extent of a tile of `rows` rows of `s` (the row tile
+/// the schedule holds): whole inner runs times several outer rows when
+/// `rows` covers the inner dim, else part of one inner run.
+std::pair<int64_t, int64_t> npuRowTileShape(const NPURowwiseStep &s,
+                                            int64_t rows);
+
 NPUMatmulCost estimateNPUMatmul(const npu::NPUTargetDescription &d,
                                 const NPUMatmulPlan &plan);
 

@@ -427,11 +427,16 @@ double vecIssue(const npu::NPUTargetDescription &d, int64_t elems,
 /// fill (`setup`: loads before the loop, the first tile's load and the
 /// DRAM latency), one period per further tile, drain (the last tile's
 /// compute and store, DRAM latency and `tail`). A buffer's round trip
-/// (load, latency, compute, `tail`) spans two tiles.
+/// (load, latency, compute, `tail`) spans two tiles. `partialGaps`: the
+/// gap before a partial tile is its own (shorter) DMA time when DMA-bound
+/// (the vector-unit row nests: the gap between two tiles is the second
+/// one's DMAs or the first one's compute); without it every gap but those
+/// after a partial tile counts a full tile (the elementwise and copy
+/// estimates, calibrated so).
 double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
                     int64_t rows, int64_t tr,
                     llvm::function_ref<RowStep(int64_t)> step, double setup,
-                    double tail) {
+                    double tail, bool partialGaps = false) {
   const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
   tr = std::min(tr, rows);
   int64_t full = rows / tr, rem = rows % tr;
@@ -447,6 +452,17 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
     return std::max(
         {pl, s.compute, (pl + s.compute + dram->latencyCycles + tail) / 2});
   };
+  if (partialGaps && rem) {
+    // From tile a's start to the next one's, b: b's DMAs, or a's compute,
+    // or a buffer's round trip.
+    auto gap = [&](const RowStep &a, const RowStep &b) {
+      double pl = std::max({b.load, b.store, 0.75 * (b.load + b.store)});
+      return std::max(
+          {pl, a.compute, (pl + a.compute + dram->latencyCycles + tail) / 2});
+    };
+    return fill + double(outer) * double(full - 1) * gap(f, f) +
+           double(outer) * gap(f, l) + double(outer - 1) * gap(l, f) + drain;
+  }
   // Every tile but the last is one period (a partial tile ends each of the
   // `outer` row loops); the last one is the drain.
   double fullBefore = double(outer) * double(full) - (rem ? 0 : 1),
@@ -454,49 +470,57 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
   return fill + fullBefore * period(f) + partialBefore * period(l) + drain;
 }
 
-/// What lowerRowwise needs of a layer_norm / rms_norm / reduce: f32, one
-/// axis, the last one.
+/// One nest of lowerRowwise for a softmax, layer_norm, rms_norm or reduce
+/// (npuRowwiseSteps): rows x cols (rows = outer x inner, cols reduced) in
+/// tiles of rows, f32 on chip (a bf16/f16 tile converted by the vector
+/// copy after its load, the result before its store).
 struct RowwisePlan {
   int64_t rank = 0, rows = 0, cols = 0;
-  bool layerNorm = false, reduce = false, mean = false;
+  NPURowwiseStep step;
+  bool softmax = false, layerNorm = false, reduce = false, mean = false;
   int64_t paramRows = 0; // scale and bias rows loaded once
   int64_t scalars = 0;   // 1/cols, epsilon
+  int64_t ebIn = 4, ebOut = 4; // DRAM element bytes of input and result
+  int64_t chunk = 0; // chunks of the reduced dim (0: whole rows)
 };
 
-std::optional<RowwisePlan> rowwisePlanOf(Operation *op) {
+/// The nests of `op`, in order (several for a reduce over blocks of axes,
+/// through f32 temporaries; only the last one takes the mean).
+SmallVector<RowwisePlan> rowwisePlansOf(Operation *op) {
+  SmallVector<NPURowwiseStep> steps = npuRowwiseSteps(op);
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (steps.empty() || t.getRank() < 2)
+    return {};
+  Type e = t.getElementType();
+  if (!e.isF32() && !e.isBF16() && !e.isF16())
+    return {};
   auto layerNorm = dyn_cast<LayerNormOp>(op);
   auto rmsNorm = dyn_cast<RmsNormOp>(op);
   auto reduce = dyn_cast<ReduceOp>(op);
-  if (!layerNorm && !rmsNorm && !reduce)
-    return std::nullopt;
-  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
-  if (!t || !t.hasStaticShape() || t.getRank() < 2 ||
-      !t.getElementType().isF32())
-    return std::nullopt;
-  int64_t r = t.getRank();
-  int64_t axis = layerNorm ? layerNorm.getAxis()
-                 : rmsNorm ? rmsNorm.getAxis()
-                 : reduce.getAxes().size() == 1 ? reduce.getAxes()[0]
-                                                : -r - 1;
-  if (axis < 0)
-    axis += r;
-  if (axis != r - 1)
-    return std::nullopt;
-  RowwisePlan p;
-  p.rank = r;
-  p.cols = t.getDimSize(r - 1);
-  p.rows = p.cols ? t.getNumElements() / p.cols : 0;
-  if (p.rows == 0 || p.cols == 0)
-    return std::nullopt;
-  p.layerNorm = bool(layerNorm);
-  p.reduce = bool(reduce);
-  p.mean = reduce && reduce.getKind() == ReduceKind::mean;
-  p.paramRows = layerNorm ? (layerNorm.getScale() ? 1 : 0) +
-                                (layerNorm.getBias() ? 1 : 0)
-                : rmsNorm ? (rmsNorm.getScale() ? 1 : 0)
-                          : 0;
-  p.scalars = reduce ? (p.mean ? 1 : 0) : 2;
-  return p;
+  SmallVector<RowwisePlan> plans;
+  for (auto [i, s] : llvm::enumerate(steps)) {
+    bool last = i + 1 == steps.size();
+    RowwisePlan p;
+    p.rank = t.getRank();
+    p.step = s;
+    p.cols = s.reduced;
+    p.rows = s.outer * s.inner;
+    if (p.rows == 0 || p.cols == 0)
+      return {};
+    p.ebIn = i == 0 && !e.isF32() ? 2 : 4;
+    p.ebOut = last && !e.isF32() ? 2 : 4;
+    p.softmax = isa<SoftmaxOp>(op);
+    p.layerNorm = bool(layerNorm);
+    p.reduce = bool(reduce);
+    p.mean = last && reduce && reduce.getKind() == ReduceKind::mean;
+    p.paramRows = layerNorm ? (layerNorm.getScale() ? 1 : 0) +
+                                  (layerNorm.getBias() ? 1 : 0)
+                  : rmsNorm ? (rmsNorm.getScale() ? 1 : 0)
+                            : 0;
+    p.scalars = reduce ? (p.mean ? 1 : 0) : p.softmax ? 0 : 2;
+    plans.push_back(p);
+  }
+  return plans;
 }
 
 /// The instructions lowerRowwise emits per tile of `r` rows, in order (each
@@ -511,10 +535,18 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
     ins.push_back({r, (special ? 8 : 12) * r, special});
   };
   auto perElem = [&] { ins.push_back({rc, 12 * rc, false}); };
+  if (p.ebIn != 4)
+    ins.push_back({rc, (p.ebIn + 4) * rc, false}); // to f32
   if (p.reduce) {
     reduceRows();
     if (p.mean)
       perRow(false);
+  } else if (p.softmax) {
+    reduceRows();                        // max
+    perElem();                           // x - max
+    ins.push_back({rc, 8 * rc, true});   // exp
+    reduceRows();                        // sum
+    ins.push_back({rc, 12 * rc, true});  // / sum
   } else {
     if (p.layerNorm) {
       reduceRows(); // sum
@@ -530,35 +562,194 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
     for (int64_t i = 0; i < p.paramRows; ++i)
       perElem(); // * scale, + bias
   }
+  int64_t outElems = p.reduce ? r : rc;
+  if (p.ebOut != 4)
+    ins.push_back({outElems, (p.ebOut + 4) * outElems, false}); // rounded
   double cycles = 0;
   for (auto [elems, bytes, special] : ins)
     cycles += vecIssue(d, elems, bytes, special);
   return cycles + double(ins.size() - 1) * d.vectorLatencyCycles;
 }
 
-/// SPAD bytes of lowerRowwise's buffers for row tile `tr`.
+/// SPAD bytes of lowerRowwise's buffers for a row tile of `tr` rows.
 int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
+  auto [to, ti] = npuRowTileShape(p.step, tr);
+  int64_t rows = to * ti;
+  if (p.chunk && p.chunk < p.cols) {
+    // Chunk tiles double-buffered: x (reduce), x and y in each of
+    // softmax's two passes; in (per pass) and out in the type; the running
+    // per-row values (two copies) and per-chunk ones.
+    // (The norms: their scale/bias chunks, double-buffered, beside x.)
+    int64_t tileElems = rows * p.chunk, passes = p.reduce ? 1 : 2;
+    return 4 * (2 * (p.reduce ? 1 : 4) * tileElems + 8 * rows + p.scalars +
+                2 * p.paramRows * p.chunk) +
+           2 * tileElems * ((p.ebIn != 4 ? passes * p.ebIn : 0) +
+                            (p.ebOut != 4 && !p.reduce ? p.ebOut : 0)) +
+           (p.ebIn != 4 ? 2 * p.paramRows * p.chunk * p.ebIn : 0) +
+           (p.ebOut != 4 ? 2 * rows * p.ebOut : 0);
+  }
   int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
-  return 4 * (2 * tiles * tr * p.cols + 2 * tr +
-              p.paramRows * p.cols + p.scalars);
+  // Per-row values: double-buffered but for softmax's.
+  int64_t bytes = 4 * (2 * tiles * rows * p.cols +
+                       (p.softmax ? 1 : 2) * rows +
+                       p.paramRows * p.cols + p.scalars);
+  if (p.ebIn != 4) // the tile in its type, the parameters' staging
+    bytes += p.ebIn * (2 * rows * p.cols + p.paramRows * p.cols);
+  if (p.ebOut != 4) // the result in its type
+    bytes += p.ebOut * 2 * rows * (p.reduce ? 1 : p.cols);
+  return bytes;
+}
+
+/// The row tile lowerRowwise takes without a schedule: x and y
+/// double-buffered in half of SPAD; a row longer than that share, 8 rows
+/// in chunks (reduce and softmax: sets p.chunk).
+int64_t defaultRowTile(const npu::NPUTargetDescription &d, RowwisePlan &p) {
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 8;
+  if (p.cols * 4 > budget) {
+    int64_t tr = std::min<int64_t>(p.rows, 8);
+    auto [to, ti] = npuRowTileShape(p.step, tr);
+    p.chunk = std::max<int64_t>(1, budget / (4 * to * ti * (p.reduce ? 1 : 6)));
+    return tr;
+  }
+  return std::clamp<int64_t>(budget / (p.cols * 4), 1, p.rows);
+}
+
+/// Rows in chunks of p.chunk: per row tile one loop over the chunks per
+/// pass (a reduction; softmax's online max/sum or the norms' sums, then
+/// the output), each pipelined on its own.
+double estimateChunkedRows(const npu::NPUTargetDescription &d,
+                           const RowwisePlan &p, int64_t tr) {
+  const NPURowwiseStep &v = p.step;
+  auto [to, ti] = npuRowTileShape(v, tr);
+  bool whole = ti == v.inner;
+  auto dma = [&](int64_t tileOuter, int64_t tileInner, int64_t u,
+                 int64_t eb) {
+    if (v.inner == 1)
+      return dmaRuns(d, tileOuter, u * eb);
+    return whole ? dmaRuns(d, tileOuter, u * v.inner * eb)
+                 : dmaRuns(d, u, tileInner * eb);
+  };
+  auto rowTile = [&](int64_t tileOuter, int64_t tileInner) {
+    int64_t r = tileOuter * tileInner;
+    auto pass = [&](bool output) {
+      return pipelineRows(
+          d, 1, p.cols, p.chunk,
+          [&](int64_t u) {
+            int64_t rc = r * u;
+            SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
+            if (p.ebIn != 4)
+              ins.push_back({rc, (p.ebIn + 4) * rc, false});
+            bool norm = !p.reduce && !p.softmax;
+            if (p.reduce) {
+              ins.push_back({rc, 4 * rc + 4 * r, false});
+              ins.push_back({r, 12 * r, false});
+            } else if (norm && !output) {
+              if (p.layerNorm) {
+                ins.push_back({rc, 12 * rc, false});        // x - K
+                ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+                ins.push_back({r, 12 * r, false});          // s + ..
+              }
+              ins.push_back({rc, 12 * rc, false});        // square
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+              ins.push_back({r, 12 * r, false});          // q + ..
+            } else if (norm) {
+              if (p.paramRows && p.ebIn != 4)
+                ins.push_back({p.paramRows * u,
+                               (p.ebIn + 4) * p.paramRows * u, false});
+              if (p.layerNorm)
+                ins.push_back({rc, 12 * rc, false}); // x - mean
+              ins.push_back({rc, 12 * rc, false});   // * rstd
+              for (int64_t k = 0; k < p.paramRows; ++k)
+                ins.push_back({rc, 12 * rc, false}); // * scale, + bias
+              if (p.ebOut != 4)
+                ins.push_back({rc, (p.ebOut + 4) * rc, false});
+            } else if (!output) {
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // chunk max
+              ins.push_back({r, 12 * r, false});          // max
+              ins.push_back({r, 12 * r, false});          // m - mc
+              ins.push_back({r, 8 * r, true});            // exp
+              ins.push_back({r, 12 * r, false});          // s * ..
+              ins.push_back({rc, 12 * rc, false});        // x - m
+              ins.push_back({rc, 8 * rc, true});          // exp
+              ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
+              ins.push_back({r, 12 * r, false});          // s + ..
+              ins.push_back({r, 8 * r, false});           // m = mc
+            } else {
+              ins.push_back({rc, 12 * rc, false}); // x - m
+              ins.push_back({rc, 8 * rc, true});   // exp
+              ins.push_back({rc, 12 * rc, true});  // / s
+              if (p.ebOut != 4)
+                ins.push_back({rc, (p.ebOut + 4) * rc, false});
+            }
+            RowStep s;
+            for (auto [elems, bytes, special] : ins)
+              s.compute += vecIssue(d, elems, bytes, special);
+            s.compute += double(ins.size() - 1) * d.vectorLatencyCycles;
+            s.load = dma(tileOuter, tileInner, u, p.ebIn) +
+                     (output ? double(p.paramRows) * dmaRuns(d, 1, u * p.ebIn)
+                             : 0.0);
+            s.store = output ? dma(tileOuter, tileInner, u, p.ebOut) : 0;
+            return s;
+          },
+          0.0, d.vectorLatencyCycles, true);
+    };
+    double cycles = pass(false) + (p.reduce ? 0.0 : pass(true));
+    if (!p.reduce && !p.softmax) // mean and rsqrt per row between passes
+      cycles += (p.layerNorm ? 6 : 3) *
+                    (vecIssue(d, r, 12 * r, false) + d.vectorLatencyCycles) +
+                vecIssue(d, r, 8 * r, true);
+    if (p.reduce) // mean, rounding, store of the per-row values
+      cycles += (p.mean ? vecIssue(d, r, 12 * r, false) : 0.0) +
+                (p.ebOut != 4 ? vecIssue(d, r, (p.ebOut + 4) * r, false)
+                              : 0.0) +
+                dmaRuns(d, 1, r * p.ebOut);
+    return cycles;
+  };
+  double cycles = p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0;
+  if (whole) {
+    int64_t full = v.outer / to, rem = v.outer % to;
+    cycles += double(full) * rowTile(to, v.inner) +
+              (rem ? rowTile(rem, v.inner) : 0.0);
+  } else {
+    int64_t full = v.inner / ti, rem = v.inner % ti;
+    cycles += double(v.outer) *
+              (double(full) * rowTile(1, ti) + (rem ? rowTile(1, rem) : 0.0));
+  }
+  return cycles;
 }
 
 double estimateRowwise(const npu::NPUTargetDescription &d,
                        const RowwisePlan &p, int64_t tr) {
-  double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * 4) +
+  if (p.chunk && p.chunk < p.cols)
+    return estimateChunkedRows(d, p, tr);
+  const NPURowwiseStep &v = p.step;
+  auto [to, ti] = npuRowTileShape(v, tr);
+  double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * p.ebIn) +
                  (p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0);
-  return pipelineRows(
-      d, 1, p.rows, tr,
-      [&](int64_t r) {
-        RowStep s;
-        s.load = dmaRuns(d, 1, r * p.cols * 4);
-        s.compute = rowwiseCompute(d, p, r);
-        s.store = dmaRuns(d, 1, r * (p.reduce ? 1 : p.cols) * 4);
-        return s;
-      },
-      setup, d.vectorLatencyCycles);
+  if (p.paramRows && p.ebIn != 4)
+    setup += vecIssue(d, p.paramRows * p.cols,
+                      (p.ebIn + 4) * p.paramRows * p.cols, false) +
+             d.vectorLatencyCycles;
+  // Whole inner runs (a contiguous DRAM block per tile), or part of one
+  // (a run of ti elements per reduced index).
+  bool whole = ti == v.inner;
+  auto step = [&](int64_t u) {
+    int64_t r = whole ? u * v.inner : u;
+    RowStep s;
+    s.load = whole ? dmaRuns(d, 1, r * p.cols * p.ebIn)
+                   : dmaRuns(d, p.cols, r * p.ebIn);
+    s.compute = rowwiseCompute(d, p, r);
+    s.store = p.reduce ? dmaRuns(d, 1, r * p.ebOut)
+              : whole  ? dmaRuns(d, 1, r * p.cols * p.ebOut)
+                       : dmaRuns(d, p.cols, r * p.ebOut);
+    return s;
+  };
+  return whole ? pipelineRows(d, 1, v.outer, to, step, setup,
+                              d.vectorLatencyCycles, true)
+               : pipelineRows(d, v.outer, v.inner, ti, step, setup,
+                              d.vectorLatencyCycles, true);
 }
-
 /// What copyThroughSpad does for a transpose: the result [outer..., R, C]
 /// in row tiles of the last two dims; the input read through permuted
 /// strides.
@@ -614,6 +805,78 @@ double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
       0.0, dram->latencyCycles);
 }
 } // namespace
+
+SmallVector<NPURowwiseStep> kiln::npuRowwiseSteps(Operation *op) {
+  auto softmax = dyn_cast<SoftmaxOp>(op);
+  auto layerNorm = dyn_cast<LayerNormOp>(op);
+  auto rmsNorm = dyn_cast<RmsNormOp>(op);
+  auto reduce = dyn_cast<ReduceOp>(op);
+  if (!softmax && !layerNorm && !rmsNorm && !reduce)
+    return {};
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!t || !t.hasStaticShape() || t.getRank() == 0)
+    return {};
+  ArrayRef<int64_t> shape = t.getShape();
+  int64_t r = t.getRank();
+  auto norm = [&](int64_t a) { return a < 0 ? a + r : a; };
+  auto prod = [&](int64_t from, int64_t to) {
+    int64_t p = 1;
+    for (int64_t d = from; d < to; ++d)
+      p *= shape[d];
+    return p;
+  };
+  // softmax: one axis; the norms: the trailing block [axis, rank).
+  if (softmax || layerNorm || rmsNorm) {
+    int64_t axis = norm(softmax     ? int64_t(softmax.getAxis())
+                        : layerNorm ? layerNorm.getAxis()
+                                    : rmsNorm.getAxis());
+    if (axis < 0 || axis >= r)
+      return {};
+    if (softmax)
+      return {{prod(0, axis), shape[axis], prod(axis + 1, r)}};
+    return {{prod(0, axis), prod(axis, r), 1}};
+  }
+  // reduce: the dims of extent other than 1 merged into blocks of reduced
+  // and kept dims (dims of extent 1 neither break nor form a block).
+  SmallVector<bool> red(r, false);
+  for (int64_t a : reduce.getAxes()) {
+    if (norm(a) < 0 || norm(a) >= r)
+      return {};
+    red[norm(a)] = true;
+  }
+  SmallVector<std::pair<int64_t, bool>> blocks;
+  for (int64_t d = 0; d < r; ++d) {
+    if (shape[d] == 1)
+      continue;
+    if (!blocks.empty() && blocks.back().second == red[d])
+      blocks.back().first *= shape[d];
+    else
+      blocks.push_back({shape[d], red[d]});
+  }
+  SmallVector<NPURowwiseStep> steps;
+  // Reduced blocks innermost first: each step leaves the others in place.
+  for (int64_t j = int64_t(blocks.size()) - 1; j >= 0; --j) {
+    if (!blocks[j].second)
+      continue;
+    NPURowwiseStep s;
+    for (int64_t k = 0; k < int64_t(blocks.size()); ++k)
+      (k < j ? s.outer : k > j ? s.inner : s.reduced) *= blocks[k].first;
+    blocks[j].first = 1;
+    steps.push_back(s);
+  }
+  // Every reduced dim of extent 1 (or an empty one): rows of one element.
+  if (steps.empty())
+    steps.push_back({t.getNumElements(), 1, 1});
+  return steps;
+}
+
+std::pair<int64_t, int64_t> kiln::npuRowTileShape(const NPURowwiseStep &s,
+                                                  int64_t rows) {
+  if (rows >= s.inner)
+    return {std::clamp<int64_t>(rows / s.inner, 1, std::max<int64_t>(s.outer, 1)),
+            s.inner};
+  return {1, std::max<int64_t>(rows, 1)};
+}
 
 /// Elementwise ops and softmax on the vector unit, as kiln-npu-lower-to-npu
 /// lowers them: rows x cols (cols = last dim) in row tiles of `tr`; per
@@ -765,12 +1028,15 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   return rows > 0 && cols > 0;
 }
 
-/// A row-tile schedule: level 1 (and 2) hold `tr` at loop `rank - 2`.
+/// A row-tile schedule: level 1 (and 2) hold `tr` at loop `rank - 2` (and
+/// the chunk of a row too long for SPAD at loop `rank - 1`).
 static ScheduleAttr rowTileSchedule(MLIRContext *ctx, int64_t rank,
-                                    int64_t tr) {
+                                    int64_t tr, int64_t chunk = 0) {
   SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(rank, 0));
   tiles[1][rank - 2] = tr;
   tiles[2][rank - 2] = tr;
+  tiles[1][rank - 1] = chunk;
+  tiles[2][rank - 1] = chunk;
   return ScheduleAttr::get(ctx, tiles, {}, {}, std::nullopt);
 }
 
@@ -796,9 +1062,35 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
         break;
     }
   };
-  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
-    rowTiles(p->rank, p->rows,
-             [&](int64_t t) { return rowwiseSpadBytes(*p, t); });
+  if (SmallVector<RowwisePlan> plans = rowwisePlansOf(op); !plans.empty()) {
+    // The first nest's row tile (any further nests of a reduce take the
+    // default one). Rows of [outer, inner]: parts of an inner run (1, 2,
+    // 4, ...), then whole runs times 1, 2, 4, ... outer rows
+    // (npuRowTileShape).
+    RowwisePlan p = plans.front();
+    int64_t inner = p.step.inner;
+    // Rows too long for SPAD: chunks of 2^k elements with row tiles of 1,
+    // 2, 4, ...
+    if (rowwiseSpadBytes(p, 1) > spadBytes) {
+      for (int64_t ca = 256; ca < p.cols; ca *= 2) {
+        p.chunk = ca;
+        for (int64_t k = 1; k <= std::min<int64_t>(p.rows, 64); k *= 2)
+          if (rowwiseSpadBytes(p, k) <= spadBytes)
+            out.push_back(
+                rowTileSchedule(op->getContext(), p.rank, k, p.chunk));
+      }
+      return out;
+    }
+    for (int64_t k = 1; k < inner; k *= 2)
+      if (rowwiseSpadBytes(p, k) <= spadBytes)
+        out.push_back(rowTileSchedule(op->getContext(), p.rank, k));
+    for (int64_t k = 1;; k *= 2) {
+      int64_t t = std::min(k, p.step.outer) * inner;
+      if (rowwiseSpadBytes(p, t) <= spadBytes)
+        out.push_back(rowTileSchedule(op->getContext(), p.rank, t));
+      if (k >= p.step.outer)
+        break;
+    }
     return out;
   }
   if (std::optional<CopyPlan> p = copyPlanOf(op)) {
@@ -907,13 +1199,23 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
     return e;
   };
   uint64_t spadBytes = desc.memory(npu::MemoryKind::Scratchpad)->sizeBytes;
-  if (std::optional<RowwisePlan> p = rowwisePlanOf(op)) {
-    int64_t tr = rowTileOf(schedule, p->rank, p->rows);
-    e.fits = uint64_t(rowwiseSpadBytes(*p, tr)) <= spadBytes;
+  if (SmallVector<RowwisePlan> plans = rowwisePlansOf(op); !plans.empty()) {
+    double cycles = 0, bytes = 0;
+    e.fits = true;
+    for (auto [i, p] : llvm::enumerate(plans)) {
+      int64_t tr = i == 0 ? rowTileOf(schedule, p.rank, p.rows)
+                          : defaultRowTile(desc, p);
+      if (i == 0 && schedule && schedule.getNumLevels() >= 2 &&
+          schedule.getLevel(1)[p.rank - 1] > 0)
+        p.chunk = std::min(p.cols, schedule.getLevel(1)[p.rank - 1]);
+      e.fits &= uint64_t(rowwiseSpadBytes(p, tr)) <= spadBytes;
+      cycles += estimateRowwise(desc, p, tr);
+      bytes += double(p.rows) * p.cols * p.ebIn +
+               double(p.rows) * (p.reduce ? 1 : p.cols) * p.ebOut;
+    }
     e.why = e.fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
-    double elems = double(p->rows) * p->cols;
-    return finish(e.fits ? estimateRowwise(desc, *p, tr) : 0, elems,
-                  4 * (elems + (p->reduce ? p->rows : elems)));
+    return finish(e.fits ? cycles : 0,
+                  double(plans[0].rows) * plans[0].cols, bytes);
   }
   if (std::optional<CopyPlan> p = copyPlanOf(op)) {
     int64_t tr = rowTileOf(schedule, p->rank, p->rows);

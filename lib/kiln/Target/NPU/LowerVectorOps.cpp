@@ -7,184 +7,541 @@
 
 #include "Lowering.h"
 
+#include "kiln/CostModel/NPUCostModel.h"
+
 using namespace mlir;
 using namespace kiln;
 
 namespace kiln::npu_lowering {
 
+/// softmax, layer_norm, rms_norm and reduce on the vector unit: the input
+/// as [outer, A, inner] (npuRowwiseSteps; A reduced for each of the outer
+/// x inner rows), in tiles of rows that stay on chip between the steps.
+///  - inner == 1 (the last axis, the norms' trailing block): a tile is
+///    TR x A row-major; per-row values are read with column stride 0.
+///  - inner > 1 (a softmax/reduce axis before the last): a tile of
+///    [to, A, ti] comes in by one 3-D DMA into an A-major layout [A, TR]
+///    (row (o, i) at column o * TI + i), so its rows are one dim of stride
+///    1: vec_reduce reads [rows, A] with strides [1, TR] and per-row values
+///    broadcast with stride 0 over A. Tiles are whole inner runs times
+///    several outer rows, or part of one run (npuRowTileShape).
+///  - a reduce whose axes are several blocks of dims (e.g. [0, 2]): one
+///    such nest per block, innermost first, each reducing the previous
+///    one's result through an f32 DRAM temporary (the first nest reads the
+///    input once and the later ones read far less; a permutation of the
+///    input through DRAM would move all of it twice more). max/min/sum
+///    compose; a mean sums and scales once, in the last nest.
+///  - a row too long for SPAD: chunks of the reduced dim (below).
+/// bf16 and f16 compute in f32: the tile is converted after its load and
+/// the result rounded once before its store (the vector copy rounds to
+/// nearest even), as the reference interpreter rounds once per op.
 LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   Location loc = op->getLoc();
   Value input = op->getOperand(0);
   auto inT = cast<RankedTensorType>(input.getType());
-  Type e = inT.getElementType();
-  int64_t r = inT.getRank();
+  Type e = inT.getElementType(), f32 = b.getF32Type();
+  auto reduce = dyn_cast<ReduceOp>(op);
+  if (!e.isF32() && !e.isBF16() && !e.isF16())
+    return op->emitOpError() << "cannot run on the NPU yet: lowered for f32, "
+                                "bf16 and f16 only, not "
+                             << e << " (no host fallback; docs/npu-compiler.md)";
+  for (Type t : {e, f32})
+    if (!target.vectorSupports(t))
+      return op->emitOpError()
+             << "cannot run on the NPU: the vector unit of " << target.getName()
+             << " does not compute on " << t
+             << " (no host fallback; docs/npu-compiler.md)";
+  SmallVector<NPURowwiseStep> steps = npuRowwiseSteps(op);
+  if (steps.empty())
+    return op->emitOpError() << "cannot run on the NPU yet: a static shape "
+                                "of rank 1 or more is needed";
+  int64_t count = 1; // the elements each result reduces (a mean's divisor)
+  for (const NPURowwiseStep &s : steps) {
+    if (s.reduced == 0 || s.outer * s.inner == 0)
+      return op->emitOpError() << "cannot run on the NPU yet: empty rows";
+    count *= s.reduced;
+  }
+  bool mean = reduce && reduce.getKind() == ReduceKind::mean;
+  Value inMem = memOf.lookup(input);
+  for (auto [k, step] : llvm::enumerate(steps)) {
+    bool first = k == 0, last = k + 1 == steps.size();
+    // Between the nests of a reduce: f32 results in DRAM.
+    Value outMem = last ? out
+                        : memref::AllocOp::create(
+                              b, loc,
+                              MemRefType::get({step.outer * step.inner}, f32))
+                              .getResult();
+    if (failed(lowerRowwiseNest(op, step, first, inMem, first ? e : f32,
+                                outMem, last ? e : f32,
+                                last && mean ? count : 0)))
+      return failure();
+    inMem = outMem;
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerRowwiseNest(Operation *op,
+                                         const NPURowwiseStep &step,
+                                         bool scheduled, Value inMem,
+                                         Type ein, Value out, Type eout,
+                                         int64_t meanOf) {
+  Location loc = op->getLoc();
+  Type f32 = b.getF32Type();
+  auto softmax = dyn_cast<SoftmaxOp>(op);
   auto layerNorm = dyn_cast<LayerNormOp>(op);
   auto rmsNorm = dyn_cast<RmsNormOp>(op);
   auto reduce = dyn_cast<ReduceOp>(op);
-  int64_t axis = layerNorm ? layerNorm.getAxis()
-                 : rmsNorm ? rmsNorm.getAxis()
-                           : (reduce.getAxes().size() == 1
-                                  ? reduce.getAxes()[0]
-                                  : std::numeric_limits<int64_t>::min());
-  if (axis < 0 && axis != std::numeric_limits<int64_t>::min())
-    axis += r;
-  if (r == 0 || axis != r - 1)
-    return op->emitOpError() << "cannot run on the NPU yet: lowered over "
-                                "the last axis only (no host fallback; "
-                                "docs/npu-compiler.md)";
-  if (!e.isF32() || !target.vectorSupports(e))
-    return op->emitOpError() << "cannot run on the NPU yet: lowered for f32 "
-                                "only, not "
-                             << e << " (no host fallback; docs/npu-compiler.md)";
-  int64_t cols = inT.getDimSize(r - 1);
-  int64_t rows = inT.getNumElements() / std::max<int64_t>(cols, 1);
-  if (cols == 0 || rows == 0)
-    return op->emitOpError() << "cannot run on the NPU yet: empty rows";
+  int64_t outer = step.outer, cols = step.reduced, inner = step.inner;
+  int64_t rows = outer * inner;
+  bool convertIn = !ein.isF32(), convertOut = !eout.isF32(),
+       aMajor = inner > 1;
   // Row tiles: the schedule's (the NPU cost model's: level 1 at the
-  // second-to-last loop), or without one x and y double-buffered in half
-  // of SPAD.
-  int64_t tr;
-  if (std::optional<int64_t> t = scheduledRowTile(op, r)) {
+  // second-to-last loop, rows of [outer, inner]; for the first nest), or
+  // without one x and y double-buffered in half of SPAD.
+  // A row too long for SPAD is cut into chunks of CA elements (the
+  // schedule's level 1 at the last loop).
+  int64_t rank = cast<ShapedType>(op->getOperand(0).getType()).getRank();
+  int64_t tr, CA = cols;
+  std::optional<int64_t> t =
+      scheduled ? scheduledRowTile(op, rank) : std::nullopt;
+  auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+  if (t) {
     tr = std::min(rows, *t);
+    if (int64_t ca = schedule.getLevel(1)[rank - 1]; ca > 0)
+      CA = std::min(cols, ca);
   } else {
     int64_t budget = int64_t(target.getSpadBytes()) / 8;
-    if (cols * 4 > budget)
-      return op->emitOpError() << "cannot run on the NPU yet: a row of "
-                               << cols << " elements does not fit a SPAD tile of "
-                               << budget << " bytes";
-    tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+    if (cols * 4 > budget) {
+      // (Two passes that each hold x and y, and the norms' parameters.)
+      tr = std::min<int64_t>(rows, 8);
+      std::pair<int64_t, int64_t> s = npuRowTileShape(step, tr);
+      CA = std::max<int64_t>(
+          1, budget / (4 * s.first * s.second * (reduce ? 1 : 6)));
+    } else {
+      tr = std::clamp<int64_t>(budget / (cols * 4), 1, rows);
+    }
   }
+  bool chunked = CA < cols;
+  std::pair<int64_t, int64_t> tileShape = npuRowTileShape(step, tr);
+  int64_t TO = tileShape.first, TI = tileShape.second, TR = TO * TI;
 
   auto region = openNest(op);
-  Value in2 = as2D(loc, memOf.lookup(input), rows, cols);
-  OpFoldResult c = b.getIndexAttr(cols), zero = b.getIndexAttr(0);
-  // Scalars and the scale/bias rows: on chip once per nest.
+  OpFoldResult zero = b.getIndexAttr(0), c = b.getIndexAttr(cols);
+  // Scalars and the scale/bias rows: on chip once per nest, in f32.
   double eps = layerNorm ? layerNorm.getEpsilon().convertToDouble()
                : rmsNorm ? rmsNorm.getEpsilon().convertToDouble()
                          : 0.0;
-  bool mean = reduce && reduce.getKind() == ReduceKind::mean;
+  bool mean = meanOf > 0;
   // One SPAD buffer for the parameters: the scale and bias rows, then the
   // scalars (1/cols, epsilon). Each on-chip buffer shared by two queues
   // costs two tokens, and the smallest parts have few.
   SmallVector<double> scalarVals;
-  if (!reduce)
+  if (layerNorm || rmsNorm)
     scalarVals = {1.0 / cols, eps};
   else if (mean)
-    scalarVals = {1.0 / cols};
+    scalarVals = {1.0 / double(meanOf)};
+  if (layerNorm && chunked)
+    scalarVals.push_back(1.0 / CA); // the first chunk's mean
   Value scaleIn = layerNorm ? layerNorm.getScale()
                   : rmsNorm ? rmsNorm.getScale()
                             : Value();
   Value biasIn = layerNorm ? layerNorm.getBias() : Value();
-  SmallVector<Value> rowsIn;
+  SmallVector<Value> rowsIn, chunkRowsIn;
   for (Value v : {scaleIn, biasIn})
     if (v)
-      rowsIn.push_back(v);
+      (chunked ? chunkRowsIn : rowsIn).push_back(v);
   int64_t nRows = rowsIn.size(), scalarBase = nRows * cols;
   Value params;
   if (nRows + scalarVals.size() > 0) {
     int64_t n = scalarBase + int64_t(scalarVals.size());
-    params = allocTile(loc, {n}, e, npu::MemSpace::SPAD, false);
+    params = allocTile(loc, {n}, f32, npu::MemSpace::SPAD, false);
+    // bf16/f16 rows come in to a staging buffer and are converted once.
+    Value staging =
+        nRows && convertIn
+            ? allocTile(loc, {scalarBase}, ein, npu::MemSpace::SPAD, false)
+            : params;
     for (auto [i, v] : llvm::enumerate(rowsIn))
       npu::DmaOp::create(
           b, loc,
-          reshapeView(loc, memOf.lookup(v), RankedTensorType::get({cols}, e)),
-          subview(loc, params, {b.getIndexAttr(int64_t(i) * cols)}, {c}, 1));
+          reshapeView(loc, memOf.lookup(v), RankedTensorType::get({cols}, ein)),
+          subview(loc, staging, {b.getIndexAttr(int64_t(i) * cols)}, {c}, 1));
+    // (The load queue's writes to params first: the compute queue's
+    // conversion after them needs no token back to the load queue.)
     if (!scalarVals.empty())
       npu::DmaOp::create(
-          b, loc, scalarsInDram(loc, scalarVals, e),
+          b, loc, scalarsInDram(loc, scalarVals, f32),
           subview(loc, params, {b.getIndexAttr(scalarBase)},
                   {b.getIndexAttr(int64_t(scalarVals.size()))}, 1));
+    if (nRows && convertIn)
+      npu::VecUnaryOp::create(
+          b, loc, "copy", staging,
+          subview(loc, params, {zero}, {b.getIndexAttr(scalarBase)}, 1));
   }
   int64_t scaleRow = scaleIn ? 0 : -1, biasRow = biasIn ? (scaleIn ? 1 : 0) : -1;
-  Value out2 = reduce ? reshapeView(loc, out, RankedTensorType::get({rows}, e))
-                      : as2D(loc, out, rows, cols);
 
-  TileLoop rowLoop = openLoop(loc, b.getIndexAttr(rows), tr);
-  bool partial = getConstantIntValue(rowLoop.size) != tr;
-  auto space = b.getI64IntegerAttr(int64_t(npu::MemSpace::SPAD));
-  int64_t staticRows =
-      getConstantIntValue(rowLoop.size).value_or(ShapedType::kDynamic);
-  auto tile2 = [&]() {
-    Value v = allocTile(loc, {tr, cols}, e, npu::MemSpace::SPAD,
-                        rowLoop.generated);
-    return partial ? subview(loc, v, {zero, zero}, {rowLoop.size, c}, 2) : v;
+  // The tile loops: whole inner runs (rows of [outer, inner] o0.. x all
+  // of inner), or one outer row and part of its inner run.
+  OpFoldResult o0 = zero, i0 = zero, to = b.getIndexAttr(1), ti, R;
+  bool inLoop;
+  if (TI == inner) {
+    TileLoop l = openLoop(loc, b.getIndexAttr(outer), TO);
+    o0 = l.iv, to = l.size, ti = b.getIndexAttr(inner);
+    inLoop = l.generated;
+    if (std::optional<int64_t> s = getConstantIntValue(to))
+      R = b.getIndexAttr(*s * inner);
+    else
+      R = arith::MulIOp::create(b, loc, cast<Value>(to), idx(loc, inner))
+              .getResult();
+  } else {
+    // One loop over (outer row, inner part) pairs, so that the double
+    // buffers rotate across outer rows too (two nested loops would restart
+    // the rotation, and stall, at every outer row).
+    int64_t parts = ceilDiv(inner, TI);
+    TileLoop l = openLoop(loc, b.getIndexAttr(outer * parts), 1);
+    Value iv = l.iv, np = idx(loc, parts);
+    o0 = arith::DivSIOp::create(b, loc, iv, np).getResult();
+    Value start = arith::MulIOp::create(
+        b, loc, arith::RemSIOp::create(b, loc, iv, np), idx(loc, TI));
+    i0 = start;
+    ti = b.getIndexAttr(TI);
+    if (inner % TI)
+      ti = arith::MinSIOp::create(
+               b, loc, idx(loc, TI),
+               arith::SubIOp::create(b, loc, idx(loc, inner), start))
+               .getResult();
+    R = ti;
+    inLoop = l.generated;
+  }
+  bool partialRows = getConstantIntValue(R) != TR, partial = partialRows;
+  // The chunk of the reduced dim the tile views cover: [a0, a0 + c) of at
+  // most CA (all of it unless chunked); its tiles' loop.
+  OpFoldResult a0 = zero;
+  bool tileInLoop = inLoop;
+  // A tile's buffer and its views (see the layouts above).
+  auto tile = [&](Type t) {
+    return aMajor ? allocTile(loc, {CA, TR}, t, npu::MemSpace::SPAD, tileInLoop)
+                  : allocTile(loc, {TR, CA}, t, npu::MemSpace::SPAD, tileInLoop);
   };
-  auto tile1 = [&]() {
-    Value v = allocTile(loc, {tr}, e, npu::MemSpace::SPAD, rowLoop.generated);
-    return partial ? subview(loc, v, {zero}, {rowLoop.size}, 1) : v;
+  auto full = [&](Value buf) -> Value {
+    if (!partial)
+      return buf;
+    return aMajor ? subview(loc, buf, {zero, zero}, {c, R}, 2)
+                  : subview(loc, buf, {zero, zero}, {R, c}, 2);
+  };
+  auto reduceSrc = [&](Value buf) -> Value {
+    return aMajor ? strided(loc, buf, zero, {R, c}, {1, TR}) : full(buf);
+  };
+  // The DMA side of a tile: [to, A, ti] (A-major) or [R, A].
+  auto dmaView = [&](Value buf) -> Value {
+    return aMajor ? strided(loc, buf, zero, {to, c, ti}, {TI, TR, 1})
+                  : full(buf);
+  };
+  auto rowTile = [&](Type t, bool buffered) {
+    Value v = allocTile(loc, {TR}, t, npu::MemSpace::SPAD, buffered);
+    return partialRows ? subview(loc, v, {zero}, {R}, 1) : v;
+  };
+  // A per-row value read for every element (stride 0 over A).
+  auto perElem = [&](Value rowv) -> Value {
+    return aMajor ? strided(loc, rowv, zero, {c, R}, {0, 1})
+                  : strided(loc, rowv, zero, {R, c}, {1, 0});
   };
   // Scalar k of the parameters read for every row (stride 0).
   auto perRow = [&](int64_t k) -> Value {
-    auto type = MemRefType::get(
-        {staticRows}, e,
-        StridedLayoutAttr::get(b.getContext(), scalarBase + k, {0}), space);
-    return memref::ReinterpretCastOp::create(
-        b, loc, type, params, b.getIndexAttr(scalarBase + k), {rowLoop.size},
-        {OpFoldResult(b.getIndexAttr(0))});
+    return strided(loc, params, b.getIndexAttr(scalarBase + k), {R}, {0});
   };
-  // A per-row value read for every column (column stride 0).
-  auto perElem = [&](Value rowv) -> Value {
-    auto type = MemRefType::get({staticRows, cols}, e,
-                                StridedLayoutAttr::get(b.getContext(), 0,
-                                                       {1, 0}),
-                                space);
-    return memref::ReinterpretCastOp::create(
-        b, loc, type, rowv, zero, {rowLoop.size, c},
-        {OpFoldResult(b.getIndexAttr(1)), OpFoldResult(b.getIndexAttr(0))});
-  };
-  // Parameter row `k` read for every row (row stride 0).
+  // Parameter row `k` read for every row (row stride 0; norms: inner 1).
   auto perCol = [&](int64_t k) -> Value {
-    auto type = MemRefType::get({staticRows, cols}, e,
-                                StridedLayoutAttr::get(b.getContext(),
-                                                       k * cols, {0, 1}),
-                                space);
-    return memref::ReinterpretCastOp::create(
-        b, loc, type, params, b.getIndexAttr(k * cols), {rowLoop.size, c},
-        {OpFoldResult(b.getIndexAttr(0)), OpFoldResult(b.getIndexAttr(1))});
+    return strided(loc, params, b.getIndexAttr(k * cols), {R, c}, {0, 1});
+  };
+  Value in3 = aMajor ? reshapeView(loc, inMem,
+                                   RankedTensorType::get({outer, cols, inner}, ein))
+                     : reshapeView(loc, inMem,
+                                   RankedTensorType::get({outer, cols}, ein));
+  auto dramTile = [&](Value whole) -> Value {
+    return aMajor ? subview(loc, whole, {o0, a0, i0}, {to, c, ti}, 3)
+                  : subview(loc, whole, {o0, a0}, {to, c}, 2);
+  };
+  // The result's DRAM view (softmax and the norms: the input's shape).
+  auto out3 = [&]() {
+    return aMajor ? reshapeView(loc, out,
+                                RankedTensorType::get({outer, cols, inner}, eout))
+                  : reshapeView(loc, out,
+                                RankedTensorType::get({outer, cols}, eout));
+  };
+  // The per-row result of a reduce to DRAM.
+  auto storeRows = [&](Value rowv) {
+    Value res = rowv;
+    if (convertOut) {
+      res = rowTile(eout, inLoop);
+      npu::VecUnaryOp::create(b, loc, "copy", rowv, res);
+    }
+    if (aMajor)
+      npu::DmaOp::create(
+          b, loc, strided(loc, res, zero, {to, ti}, {TI, 1}),
+          subview(loc,
+                  reshapeView(loc, out,
+                              RankedTensorType::get({outer, inner}, eout)),
+                  {o0, i0}, {to, ti}, 2));
+    else
+      npu::DmaOp::create(
+          b, loc, res,
+          subview(loc, reshapeView(loc, out, RankedTensorType::get({outer}, eout)),
+                  {o0}, {to}, 1));
   };
 
-  Value x = tile2();
-  npu::DmaOp::create(
-      b, loc,
-      subview(loc, in2, {OpFoldResult(rowLoop.iv), zero}, {rowLoop.size, c},
-              2),
-      x);
-  Value rowv = tile1();
+  if (chunked) {
+    // Chunks of the reduced dim: each pass is one loop over them (double
+    // buffers rotate across chunks); the first chunk (an scf.if on a0 == 0)
+    // starts the per-row values, the others fold into them.
+    auto chunkLoop = [&](llvm::function_ref<void(Value first)> body) {
+      OpBuilder::InsertPoint after = b.saveInsertionPoint();
+      TileLoop l = openLoop(loc, b.getIndexAttr(cols), CA);
+      a0 = l.iv, c = l.size, tileInLoop = l.generated;
+      partial = partialRows || getConstantIntValue(c) != CA;
+      body(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, l.iv,
+                                 idx(loc, 0)));
+      b.restoreInsertionPoint(after);
+    };
+    // Emits `first` in the then-branch and `rest` in the else-branch of
+    // an scf.if on `cond`.
+    auto ifElse = [&](Value cond, llvm::function_ref<void()> first,
+                      llvm::function_ref<void()> rest) {
+      OpBuilder::InsertionGuard guard(b);
+      auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/true);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      first();
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+      rest();
+    };
+    auto load = [&]() {
+      Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+      npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
+      if (convertIn)
+        npu::VecUnaryOp::create(b, loc, "copy", full(xe), full(x));
+      return x;
+    };
+    if (layerNorm || rmsNorm) {
+      // Pass 1: per row, with K the first chunk's mean (a shift that keeps
+      // the variance's subtraction well conditioned), s = sum(x - K) and
+      // q = sum((x - K)^2); mean = K + s/n, var = q/n - (s/n)^2 (rms_norm:
+      // K = 0, s unused). Pass 2: (x - mean) * rsqrt(var + eps), the scale
+      // and bias chunks loaded beside each x chunk.
+      Value shift = rowTile(f32, inLoop), sum = rowTile(f32, inLoop),
+            sq = rowTile(f32, inLoop);
+      chunkLoop([&](Value first) {
+        Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+        Value tmp = rowTile(f32, false);
+        if (rmsNorm) {
+          npu::VecBinaryOp::create(b, loc, "mul", fx, fx, fy);
+          ifElse(
+              first,
+              [&] { npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sq); },
+              [&] {
+                npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+                npu::VecBinaryOp::create(b, loc, "add", sq, tmp, sq);
+              });
+          return;
+        }
+        ifElse(
+            first,
+            [&] {
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(x), shift);
+              npu::VecBinaryOp::create(b, loc, "mul", shift, perRow(2), shift);
+              npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sum);
+              npu::VecBinaryOp::create(b, loc, "mul", fy, fy, fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sq);
+            },
+            [&] {
+              npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+              npu::VecBinaryOp::create(b, loc, "add", sum, tmp, sum);
+              npu::VecBinaryOp::create(b, loc, "mul", fy, fy, fy);
+              npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+              npu::VecBinaryOp::create(b, loc, "add", sq, tmp, sq);
+            });
+      });
+      // sq <- rsqrt(q/n - (s/n)^2 + eps); shift <- K + s/n.
+      npu::VecBinaryOp::create(b, loc, "mul", sq, perRow(0), sq);
+      if (layerNorm) {
+        npu::VecBinaryOp::create(b, loc, "mul", sum, perRow(0), sum);
+        npu::VecBinaryOp::create(b, loc, "add", shift, sum, shift);
+        npu::VecBinaryOp::create(b, loc, "mul", sum, sum, sum);
+        npu::VecBinaryOp::create(b, loc, "sub", sq, sum, sq);
+      }
+      npu::VecBinaryOp::create(b, loc, "add", sq, perRow(1), sq);
+      npu::VecUnaryOp::create(b, loc, "rsqrt", sq, sq);
+      chunkLoop([&](Value) {
+        Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+        // This chunk of the scale and bias rows, in f32.
+        Value pc;
+        int64_t nc = chunkRowsIn.size();
+        if (nc) {
+          pc = allocTile(loc, {nc, CA}, f32, npu::MemSpace::SPAD, tileInLoop);
+          Value pin = convertIn ? allocTile(loc, {nc, CA}, ein,
+                                            npu::MemSpace::SPAD, tileInLoop)
+                                : pc;
+          for (auto [k, v] : llvm::enumerate(chunkRowsIn))
+            npu::DmaOp::create(
+                b, loc,
+                subview(loc,
+                        reshapeView(loc, memOf.lookup(v),
+                                    RankedTensorType::get({cols}, ein)),
+                        {a0}, {c}, 1),
+                subview(loc, pin, {b.getIndexAttr(int64_t(k)), zero},
+                        {b.getIndexAttr(1), c}, 1));
+          if (convertIn)
+            npu::VecUnaryOp::create(
+                b, loc, "copy",
+                subview(loc, pin, {zero, zero}, {b.getIndexAttr(nc), c}, 2),
+                subview(loc, pc, {zero, zero}, {b.getIndexAttr(nc), c}, 2));
+        }
+        auto chunkRow = [&](int64_t k) {
+          return strided(loc, pc, b.getIndexAttr(k * CA), {R, c}, {0, 1});
+        };
+        Value centred = fx;
+        if (layerNorm) {
+          npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(shift), fy);
+          centred = fy;
+        }
+        npu::VecBinaryOp::create(b, loc, "mul", centred, perElem(sq), fy);
+        for (int64_t k = 0; k < nc; ++k)
+          npu::VecBinaryOp::create(b, loc,
+                                   chunkRowsIn[k] == scaleIn ? "mul" : "add",
+                                   fy, chunkRow(k), fy);
+        Value res = y;
+        if (convertOut) {
+          res = tile(eout);
+          npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+        }
+        npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+      });
+      b.setInsertionPointAfter(region);
+      return success();
+    }
+    if (reduce) {
+      // acc = fn over the chunks' reductions.
+      Value acc = rowTile(f32, inLoop);
+      StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
+                     : reduce.getKind() == ReduceKind::min ? "min"
+                                                           : "sum";
+      chunkLoop([&](Value first) {
+        Value x = load();
+        Value part = rowTile(f32, false);
+        ifElse(
+            first,
+            [&] { npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), acc); },
+            [&] {
+              npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), part);
+              npu::VecBinaryOp::create(b, loc, fn == "sum" ? "add" : fn, acc,
+                                       part, acc);
+            });
+      });
+      if (mean)
+        npu::VecBinaryOp::create(b, loc, "mul", acc, perRow(0), acc);
+      storeRows(acc);
+      b.setInsertionPointAfter(region);
+      return success();
+    }
+    // softmax, online: the running max m and sum s of exp(x - m) over the
+    // chunks (s rescaled by exp(m_old - m_new) when the max grows), then a
+    // second pass writes exp(x - m) / s.
+    Value m = rowTile(f32, inLoop), sum = rowTile(f32, inLoop);
+    chunkLoop([&](Value first) {
+      Value x = load(), y = tile(f32), fx = full(x), fy = full(y);
+      Value mc = rowTile(f32, false), tmp = rowTile(f32, false);
+      ifElse(
+          first,
+          [&] {
+            npu::VecReduceOp::create(b, loc, "max", reduceSrc(x), m);
+            npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(m), fy);
+            npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+            npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), sum);
+          },
+          [&] {
+            npu::VecReduceOp::create(b, loc, "max", reduceSrc(x), mc);
+            npu::VecBinaryOp::create(b, loc, "max", mc, m, mc);
+            npu::VecBinaryOp::create(b, loc, "sub", m, mc, tmp);
+            npu::VecUnaryOp::create(b, loc, "exp", tmp, tmp);
+            npu::VecBinaryOp::create(b, loc, "mul", sum, tmp, sum);
+            npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(mc), fy);
+            npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+            npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), tmp);
+            npu::VecBinaryOp::create(b, loc, "add", sum, tmp, sum);
+            npu::VecUnaryOp::create(b, loc, "copy", mc, m);
+          });
+    });
+    chunkLoop([&](Value) {
+      Value x = load(), y = tile(f32), fy = full(y);
+      npu::VecBinaryOp::create(b, loc, "sub", full(x), perElem(m), fy);
+      npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+      npu::VecBinaryOp::create(b, loc, "div", fy, perElem(sum), fy);
+      Value res = y;
+      if (convertOut) {
+        res = tile(eout);
+        npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+      }
+      npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+    });
+    b.setInsertionPointAfter(region);
+    return success();
+  }
+
+  // x: the tile in f32 (loaded directly, or through `xe` in the type).
+  Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+  npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
+  Value fx = full(x);
+  if (convertIn)
+    npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
   if (reduce) {
+    Value rowv = rowTile(f32, inLoop);
     StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
                    : reduce.getKind() == ReduceKind::min ? "min"
                                                          : "sum";
-    npu::VecReduceOp::create(b, loc, fn, x, rowv);
+    npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
     if (mean)
       npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
-    npu::DmaOp::create(b, loc, rowv,
-                       subview(loc, out2, {OpFoldResult(rowLoop.iv)},
-                               {rowLoop.size}, 1));
+    storeRows(rowv);
+    b.setInsertionPointAfter(region);
+    return success();
+  }
+  Value y = tile(f32), fy = full(y);
+  if (softmax) {
+    // exp(x - max) / sum, per row.
+    Value rowv = rowTile(f32, false);
+    npu::VecReduceOp::create(b, loc, "max", reduceSrc(x), rowv);
+    npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(rowv), fy);
+    npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
+    npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), rowv);
+    npu::VecBinaryOp::create(b, loc, "div", fy, perElem(rowv), fy);
   } else {
-    Value y = tile2();
-    Value centred = x;
+    Value rowv = rowTile(f32, inLoop);
     if (layerNorm) {
       // x - mean(x), kept in x.
-      npu::VecReduceOp::create(b, loc, "sum", x, rowv);
+      npu::VecReduceOp::create(b, loc, "sum", reduceSrc(x), rowv);
       npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
-      npu::VecBinaryOp::create(b, loc, "sub", x, perElem(rowv), x);
+      npu::VecBinaryOp::create(b, loc, "sub", fx, perElem(rowv), fx);
     }
     // rsqrt(mean(centred^2) + eps) per row.
-    npu::VecBinaryOp::create(b, loc, "mul", centred, centred, y);
-    npu::VecReduceOp::create(b, loc, "sum", y, rowv);
+    npu::VecBinaryOp::create(b, loc, "mul", fx, fx, fy);
+    npu::VecReduceOp::create(b, loc, "sum", reduceSrc(y), rowv);
     npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
     npu::VecBinaryOp::create(b, loc, "add", rowv, perRow(1), rowv);
     npu::VecUnaryOp::create(b, loc, "rsqrt", rowv, rowv);
-    npu::VecBinaryOp::create(b, loc, "mul", centred, perElem(rowv), y);
+    npu::VecBinaryOp::create(b, loc, "mul", fx, perElem(rowv), fy);
     if (scaleRow >= 0)
-      npu::VecBinaryOp::create(b, loc, "mul", y, perCol(scaleRow), y);
+      npu::VecBinaryOp::create(b, loc, "mul", fy, perCol(scaleRow), fy);
     if (biasRow >= 0)
-      npu::VecBinaryOp::create(b, loc, "add", y, perCol(biasRow), y);
-    npu::DmaOp::create(
-        b, loc, y,
-        subview(loc, out2, {OpFoldResult(rowLoop.iv), zero},
-                {rowLoop.size, c}, 2));
+      npu::VecBinaryOp::create(b, loc, "add", fy, perCol(biasRow), fy);
   }
+  // The result, rounded once to the type (its own tile: a buffer has one
+  // producer and one consumer queue).
+  Value res = y;
+  if (convertOut) {
+    res = tile(eout);
+    npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+  }
+  npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
   b.setInsertionPointAfter(region);
   return success();
 }
@@ -404,71 +761,9 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   return success();
 }
 
-/// Softmax along the last axis on the vector unit, per row tile: row max
-/// (vec_reduce), x - max and / sum through column-stride-0 views of the
-/// per-row values, exp, row sum. Rows stay on chip between the steps.
+/// Softmax along any axis: lowerRowwise's nest.
 LogicalResult Lowering::lowerSoftmax(SoftmaxOp op, Value out) {
-  Location loc = op.getLoc();
-  auto t = cast<RankedTensorType>(op.getType());
-  Type e = t.getElementType();
-  int64_t r = t.getRank();
-  int64_t axis = int64_t(op.getAxis());
-  if (axis < 0)
-    axis += r;
-  if (axis != r - 1)
-    return op.emitOpError() << "cannot run on the NPU yet: softmax is "
-                               "lowered along the last axis only";
-  if (!e.isF32() || !target.vectorSupports(e))
-    return op.emitOpError() << "cannot run on the NPU yet: softmax is "
-                               "lowered for f32 only (no host fallback; "
-                               "docs/npu-compiler.md)";
-  int64_t cols = t.getDimSize(r - 1);
-  int64_t rows = t.getNumElements() / std::max<int64_t>(cols, 1);
-  int64_t tr = std::min(rows, scheduledRowTile(op, r).value_or(rows));
-
-  auto region = openNest(op);
-  Value in2 = as2D(loc, memOf.lookup(op.getInput()), rows, cols);
-  Value out2 = as2D(loc, out, rows, cols);
-  TileLoop rowLoop = openLoop(loc, b.getIndexAttr(rows), tr);
-  OpFoldResult c = b.getIndexAttr(cols), zero = b.getIndexAttr(0);
-  bool partial = getConstantIntValue(rowLoop.size) != tr;
-  auto tile2 = [&](bool buffered) {
-    Value v = allocTile(loc, {tr, cols}, e, npu::MemSpace::SPAD, buffered);
-    return partial ? subview(loc, v, {zero, zero}, {rowLoop.size, c}, 2) : v;
-  };
-  Value x = tile2(rowLoop.generated);
-  npu::DmaOp::create(
-      b, loc,
-      subview(loc, in2, {OpFoldResult(rowLoop.iv), zero}, {rowLoop.size, c},
-              2),
-      x);
-  // Per-row values (max, then sum), and their [rows, cols] view with
-  // column stride 0.
-  Value rowv = allocTile(loc, {tr}, e, npu::MemSpace::SPAD, false);
-  if (partial)
-    rowv = subview(loc, rowv, {zero}, {rowLoop.size}, 1);
-  auto colBroadcast = [&]() {
-    auto type = MemRefType::get(
-        {getConstantIntValue(rowLoop.size).value_or(ShapedType::kDynamic),
-         cols},
-        e, StridedLayoutAttr::get(b.getContext(), 0, {1, 0}),
-        b.getI64IntegerAttr(int64_t(npu::MemSpace::SPAD)));
-    return memref::ReinterpretCastOp::create(
-        b, loc, type, rowv, zero, {rowLoop.size, c},
-        {OpFoldResult(b.getIndexAttr(1)), OpFoldResult(b.getIndexAttr(0))});
-  };
-  Value y = tile2(rowLoop.generated);
-  npu::VecReduceOp::create(b, loc, "max", x, rowv);
-  npu::VecBinaryOp::create(b, loc, "sub", x, colBroadcast(), y);
-  npu::VecUnaryOp::create(b, loc, "exp", y, y);
-  npu::VecReduceOp::create(b, loc, "sum", y, rowv);
-  npu::VecBinaryOp::create(b, loc, "div", y, colBroadcast(), y);
-  npu::DmaOp::create(
-      b, loc, y,
-      subview(loc, out2, {OpFoldResult(rowLoop.iv), zero}, {rowLoop.size, c},
-              2));
-  b.setInsertionPointAfter(region);
-  return success();
+  return lowerRowwise(op, out);
 }
 
 } // namespace kiln::npu_lowering

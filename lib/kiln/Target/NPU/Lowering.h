@@ -24,6 +24,10 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
+namespace kiln {
+struct NPURowwiseStep;
+} // namespace kiln
+
 namespace kiln::npu_lowering {
 using namespace mlir;
 
@@ -116,8 +120,15 @@ private:
   /// gather along axis 0: row tiles of the indices, DmaGather of the
   /// table rows they name into SPAD, one DMA out.
   LogicalResult lowerGather(GatherOp op, Value out);
-  /// layer_norm, rms_norm and reduce over the last axis, per row tile.
+  /// softmax, layer_norm, rms_norm and reduce, per row tile: one nest per
+  /// step of npuRowwiseSteps (LowerVectorOps.cpp).
   LogicalResult lowerRowwise(Operation *op, Value out);
+  /// One such nest: `inMem` (element type `ein`) seen as `step`, the
+  /// result into `out` (`eout`); the schedule's row tile if `scheduled`;
+  /// a mean of `meanOf` elements when that is not 0.
+  LogicalResult lowerRowwiseNest(Operation *op, const NPURowwiseStep &step,
+                                 bool scheduled, Value inMem, Type ein,
+                                 Value out, Type eout, int64_t meanOf);
   /// kiln.rope on the vector unit, per row tile (LowerRope.cpp).
   LogicalResult lowerRope(RopeOp op, Value out);
   /// kiln.attention, flash style (LowerAttention.cpp).
