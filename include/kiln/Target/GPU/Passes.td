@@ -118,4 +118,37 @@ def KilnGPUContractFMA
   let dependentDialects = ["mlir::math::MathDialect"];
 }
 
+def KilnGPUTensorCoreMatmul
+    : Pass<"kiln-gpu-tensor-core-matmul", "mlir::func::FuncOp"> {
+  let summary = "Lower f16 / bf16 matmuls with a tensor-core schedule to a "
+                "gpu.launch: shared memory, cp.async pipeline, ldmatrix, "
+                "mma.sync, fused epilogue";
+  let description = [{
+    After bufferization, in host functions. A `linalg.matmul` /
+    `linalg.batch_matmul` whose `kiln.schedule` is a five-level tensor-core
+    schedule (kiln/Target/GPU/TensorCoreSchedule.h: block tile, warp tile
+    and K tile, instruction, copy vector, stages), with the zero fill of
+    its f32 accumulator just before it, becomes one `gpu.launch`: one block
+    per block tile of C (x = n, y = m, z = batch), (BM / WM) x (BN / WN)
+    warps; `stages` K tiles of A and B in workgroup attributions, filled by
+    `nvgpu.device_async_copy` (cp.async of `vector` elements, zero-filled
+    outside the operands) in a software pipeline with stages - 1 tiles in
+    flight; `nvgpu.ldmatrix` (x4, B transposed) and m16n8k16 `mma.sync`
+    into f32 accumulators held in registers over the K loop. The chain of
+    elementwise generics kiln-gpu-tile marked `kiln.gpu.tensor_core_epilogue`
+    (the truncation to f16 / bf16, bias, activation, residual) is applied
+    to each accumulator element before the only store; stores outside C are
+    skipped. The fill, matmul, epilogue and dead intermediate buffers are
+    erased. An op the lowering cannot take (dynamic shapes, another
+    layout, no fill) gets a remark and stays for the generic path.
+  }];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::gpu::GPUDialect", "mlir::LLVM::LLVMDialect",
+    "mlir::memref::MemRefDialect", "mlir::nvgpu::NVGPUDialect",
+    "mlir::NVVM::NVVMDialect", "mlir::scf::SCFDialect",
+    "mlir::ub::UBDialect", "mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // KILN_TARGET_GPU_PASSES_TD
