@@ -21,6 +21,7 @@ def KilnGPUTile : Pass<"kiln-gpu-tile", "mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::bufferization::BufferizationDialect",
     "mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect"
   ];
@@ -149,6 +150,40 @@ def KilnGPUTensorCoreMatmul
     "mlir::NVVM::NVVMDialect", "mlir::scf::SCFDialect",
     "mlir::ub::UBDialect", "mlir::vector::VectorDialect"
   ];
+}
+
+def KilnGPUAlignWorkgroupMemory
+    : Pass<"kiln-gpu-align-workgroup-memory", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Align every workgroup attribution (shared memory array)";
+  let description = [{
+    Sets `llvm.align` on each workgroup attribution of each gpu.func to at
+    least `alignment` bytes. convert-gpu-to-nvvm makes every attribution a
+    `.shared` global aligned to that (otherwise to its element type: 2 bytes
+    for f16), and 16-byte cp.async, ldmatrix and vector accesses need
+    16-byte aligned shared addresses.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "bytes">
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def KilnGPUSwizzleWorkgroupMemory
+    : Pass<"kiln-gpu-swizzle-workgroup-memory", "mlir::func::FuncOp"> {
+  let summary = "Permute the 16-byte chunks of workgroup-memory rows against "
+                "bank conflicts (upstream nvgpu::optimizeSharedMemoryReadsAndWrites)";
+  let description = [{
+    For every workgroup attribution of every gpu.launch (the A and B stages
+    of kiln-gpu-tensor-core-matmul), calls
+    `nvgpu::optimizeSharedMemoryReadsAndWrites`, the transformation of
+    upstream's `nvgpu-optimize-shared-memory` (which only looks at
+    `memref.alloc`s): the column index of every ldmatrix, cp.async, load and
+    store of the buffer is XOR-permuted in 16-byte units by the row, so the
+    rows one ldmatrix phase reads fall into distinct banks. A buffer the
+    transformation does not apply to is left as it is.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
 #endif // KILN_TARGET_GPU_PASSES_TD

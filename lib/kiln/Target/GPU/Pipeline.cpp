@@ -151,6 +151,7 @@ void kiln::buildGPUOutliningPipeline(OpPassManager &pm,
   // Tensor-core matmuls (and their epilogues) become their own kernels
   // while their buffers are still host allocations.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUTensorCoreMatmul());
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUSwizzleWorkgroupMemory());
   // Host buffers into device memory, then every loop into a kernel.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUDeviceMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
@@ -189,6 +190,7 @@ void kiln::buildGPUToLLVMPipeline(OpPassManager &pm,
 
   // Device code: GPU, arith, math, memref -> NVVM / LLVM.
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(kiln::createKilnGPUAlignWorkgroupMemory());
   device.addPass(kiln::createKilnGPUContractFMA());
   device.addPass(arith::createArithExpandOpsPass());
   // Before convert-gpu-to-nvvm, which would call libdevice's __nv_* for

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -236,6 +237,21 @@ struct TilePass : kiln::impl::KilnGPUTileBase<TilePass> {
         matmuls.push_back(op);
     });
     for (linalg::LinalgOp op : matmuls) {
+      // The lowering starts the accumulators from the fill just before the
+      // matmul. A fill CSE shares between matmuls would bufferize to a copy,
+      // one defined earlier to a fill with other ops in between: each gets
+      // its own, just before it (an alloc_tensor, which CSE does not merge).
+      if (auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+          fill && (!fill->hasOneUse() || fill->getNextNode() != op)) {
+        OpBuilder b(op);
+        auto type = cast<RankedTensorType>(fill.getResult(0).getType());
+        Value empty = bufferization::AllocTensorOp::create(
+            b, op.getLoc(), type, ValueRange{});
+        Value own = linalg::FillOp::create(b, fill.getLoc(),
+                                           fill.getDpsInputs()[0], empty)
+                        .getResult(0);
+        op->setOperand(op.getDpsInitsMutable()[0].getOperandNumber(), own);
+      }
       std::optional<int64_t> group = groupOf(op);
       Value v = op->getResult(0);
       while (v.hasOneUse()) {
