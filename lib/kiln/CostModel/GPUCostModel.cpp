@@ -106,7 +106,8 @@ struct TensorCoreFit {
 std::optional<TensorCoreFit>
 tensorCoreFit(Operation *op, ArrayRef<ScheduleLoop> loops,
               const GPUTargetDescription &desc) {
-  if (!isa<MatmulOp>(op) || loops.size() < 3)
+  // mma.sync and ldmatrix are instructions of a warp of 32 threads.
+  if (!isa<MatmulOp>(op) || loops.size() < 3 || desc.warpSize != 32)
     return std::nullopt;
   for (const ScheduleLoop &l : loops)
     if (ShapedType::isDynamic(l.extent))
