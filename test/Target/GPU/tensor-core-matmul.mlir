@@ -133,3 +133,42 @@ func.func @bad_schedule(%a: memref<64x64xf16>, %b: memref<64x64xf16>, %c: memref
   linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[32, 40, 0], [32, 40, 32], [16, 8, 16], [0, 8, 8], [0, 0, 2]]>} ins(%a, %b : memref<64x64xf16>, memref<64x64xf16>) outs(%c : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// The chain stops where another op reads the buffer in between (here
+// inside a loop): the truncation is fused and stored, the in-place add
+// after the loop stays a generic of its own.
+// CHECK-LABEL: func.func @read_between
+// CHECK: gpu.launch
+// CHECK: arith.truncf
+// CHECK: memref.store %{{.*}}, %arg2
+// CHECK: scf.for
+// CHECK: memref.load %arg2
+// CHECK: linalg.generic
+// CHECK-SAME: kiln.gpu.tensor_core_epilogue
+func.func @read_between(%a: memref<64x64xf16>, %b: memref<64x64xf16>, %out: memref<64x64xf16>, %probe: memref<4xf16>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %acc = memref.alloc() : memref<64x64xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<64x64xf32>)
+  linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[32, 32, 0], [32, 32, 32], [16, 8, 16], [0, 8, 8], [0, 0, 2]]>} ins(%a, %b : memref<64x64xf16>, memref<64x64xf16>) outs(%acc : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%acc : memref<64x64xf32>) outs(%out : memref<64x64xf16>) attrs = {kiln.gpu.tensor_core_epilogue} {
+  ^bb0(%in: f32, %o: f16):
+    %0 = arith.truncf %in : f32 to f16
+    linalg.yield %0 : f16
+  }
+  memref.dealloc %acc : memref<64x64xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    %v = memref.load %out[%i, %c0] : memref<64x64xf16>
+    memref.store %v, %probe[%i] : memref<4xf16>
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%out : memref<64x64xf16>) outs(%out : memref<64x64xf16>) attrs = {kiln.gpu.tensor_core_epilogue} {
+  ^bb0(%x: f16, %o: f16):
+    %1 = arith.addf %x, %x : f16
+    linalg.yield %1 : f16
+  }
+  return
+}

@@ -143,11 +143,14 @@ std::optional<Plan> planFor(linalg::LinalgOp mm) {
     Value root = rootOf(current);
     SmallVector<Operation *> users;
     usersOf(root, users);
+    // The next op touching the buffer, itself or inside its regions (a
+    // loop reading it there would see a value the kernel no longer stores).
     linalg::GenericOp next;
-    for (Operation *op = last->getNextNode(); op && !next;
-         op = op->getNextNode())
-      if (llvm::is_contained(users, op))
+    for (Operation *op = last->getNextNode(); op; op = op->getNextNode())
+      if (llvm::any_of(users, [&](Operation *u) { return op->isAncestor(u); })) {
         next = dyn_cast<linalg::GenericOp>(op);
+        break;
+      }
     if (!next || !next->hasAttr(kEpilogueMarker) ||
         next.getNumDpsInits() != 1 ||
         next.getNumLoops() != next.getNumParallelLoops() ||
