@@ -2,7 +2,8 @@
 """Kiln's GPU kernels against cuBLAS and PyTorch SDPA (issue 6, point 6).
 
     /usr/bin/python3 bench/gpu_bench.py [--build=build] [--desc=sm90]
-        [--quick] [--only=gemm|attention] [--runs=N] [--keep=DIR]
+        [--quick] [--only=gemm|batched|linear|attention] [--runs=N]
+        [--keep=DIR]
 
 Needs an NVIDIA GPU, its driver, and PyTorch with CUDA (torch.cuda): it
 stops at once, saying which is missing, elsewhere. Not run yet: no GPU
@@ -22,9 +23,13 @@ after warm-up, median of --runs rounds. A Kiln call includes what its host
 code does per call (stream creation and a synchronization), which a
 torch.matmul does not: the ratio is conservative for small shapes.
 
-Peers: torch.matmul (cuBLAS) for GEMM; torch.nn.functional.
-scaled_dot_product_attention (flash / memory-efficient kernels) for
-attention. Ratio = peer time / Kiln time (1.0: as fast as the peer; the
+Peers: torch.matmul (cuBLAS) for GEMM; torch.bmm for batched GEMM
+(attention scores); torch.addmm + gelu for a linear layer with its bias and
+GELU (Kiln fuses both into the matmul kernel's epilogue);
+torch.nn.functional.scaled_dot_product_attention (flash / memory-efficient
+kernels) for attention. The `path` column says how Kiln ran each matmul,
+from `kilnc --print-schedule`: `tc BMxBN/WMxWN/K.. sS` (tensor cores:
+block tile, warp tile, K tile, pipeline stages; docs/gpu.md) or `simt`. Ratio = peer time / Kiln time (1.0: as fast as the peer; the
 issue asks f16 GEMM 4096^3 >= 0.5, fused attention >= 0.4).
 """
 
@@ -138,6 +143,7 @@ class KilnKernel:
         elif done.returncode != 0:
             fail(f"{' '.join(cmd)} failed:\n{done.stderr}")
         self.lib = ctypes.CDLL(lib)
+        self.mapping = self.path(args, src)
         self.fn = getattr(self.lib, f"_mlir_ciface_{name}")
         self.fn.restype = None
 
@@ -159,6 +165,30 @@ class KilnKernel:
             done = subprocess.run(step, capture_output=True, text=True)
             if done.returncode != 0:
                 fail(f"{' '.join(step)} failed:\n{done.stderr}")
+
+    @staticmethod
+    def path(args, src):
+        """How kilnc maps the module's matmuls: tensor-core schedules (five
+        levels: block, warp + K tile, instruction, copy vector, stages) or
+        SIMT (two levels)."""
+        kilnc = os.path.join(args.build, "bin", "kilnc")
+        done = subprocess.run([kilnc, src, f"--target=gpu:{args.desc}",
+                               "--print-schedule"],
+                              capture_output=True, text=True)
+        paths = []
+        for line in done.stdout.splitlines():
+            if " kiln.matmul " not in line or "tiles = [[" not in line:
+                continue
+            tiles = line.split("tiles = [[", 1)[1].split("]]", 1)[0]
+            levels = [[int(x) for x in level.split(",")]
+                      for level in tiles.split("], [")]
+            if len(levels) == 5:
+                block, warp, _, _, stages = levels
+                paths.append(f"tc {block[-3]}x{block[-2]}/{warp[-3]}x"
+                             f"{warp[-2]}/K{warp[-1]} s{stages[-1]}")
+            else:
+                paths.append("simt")
+        return ",".join(paths) or "-"
 
     def bind(self, inputs, outputs):
         """A no-argument callable running the kernel on these tensors."""
@@ -238,8 +268,89 @@ def run_gemm(args, torch, runtime, workdir, rows):
         kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn,
                                    lambda: torch.matmul(a, b))
         flops = 2.0 * m * n * k
-        rows.append((f"GEMM {dtype} {m}x{n}x{k}", "cuBLAS", kiln_ms, peer_ms,
-                     flops / kiln_ms / 1e9, err / max(scale, 1e-30)))
+        rows.append((f"GEMM {dtype} {m}x{n}x{k}", "cuBLAS", kernel.mapping,
+                     kiln_ms, peer_ms, flops / kiln_ms / 1e9,
+                     err / max(scale, 1e-30)))
+
+
+def batched_cases(quick):
+    # Attention scores and context per head: [B*H, S, D] x [B*H, D, S] and
+    # [B*H, S, S] x [B*H, S, D] (BERT-base: 12 heads of 64).
+    shapes = [(48, 512, 512, 64), (48, 512, 64, 512)]
+    if not quick:
+        shapes += [(96, 1024, 1024, 64), (96, 1024, 64, 1024)]
+    for dtype in ("f16", "bf16"):
+        for batch, m, n, k in shapes:
+            yield dtype, batch, m, n, k
+
+
+def run_batched(args, torch, runtime, workdir, rows):
+    for dtype, bt, m, n, k in batched_cases(args.quick):
+        tdtype = getattr(torch, DTYPES[dtype])
+        name = f"bmm_{dtype}_{bt}x{m}x{n}x{k}"
+        ta = f"tensor<{bt}x{m}x{k}x{dtype}>"
+        tb = f"tensor<{bt}x{k}x{n}x{dtype}>"
+        tc = f"tensor<{bt}x{m}x{n}x{dtype}>"
+        mlir = (f"func.func @{name}(%a: {ta}, %b: {tb}) -> {tc} {{\n"
+                f"  %c = kiln.matmul %a, %b : {ta}, {tb} -> {tc}\n"
+                f"  return %c : {tc}\n}}\n")
+        kernel = KilnKernel(args, workdir, name, mlir)
+        a = torch.randn(bt, m, k, device="cuda", dtype=tdtype)
+        b = torch.randn(bt, k, n, device="cuda", dtype=tdtype)
+        c = torch.empty(bt, m, n, device="cuda", dtype=tdtype)
+        kiln_fn = kernel.bind([a, b], [c])
+        kiln_fn()
+        runtime.check()
+        ref = torch.bmm(a, b)
+        err = (c.float() - ref.float()).abs().max().item()
+        scale = ref.float().abs().max().item()
+        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn,
+                                   lambda: torch.bmm(a, b))
+        flops = 2.0 * bt * m * n * k
+        rows.append((f"batched GEMM {dtype} {bt}x{m}x{n}x{k}", "bmm",
+                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
+                     err / max(scale, 1e-30)))
+
+
+def linear_cases(quick):
+    # Transformer FFN up-projection with bias and GELU: [B*S, d] x [d, 4d].
+    shapes = [(2048, 3072, 768), (2048, 768, 3072)]
+    if not quick:
+        shapes += [(8192, 3072, 768)]
+    for dtype in ("f16", "bf16"):
+        for m, n, k in shapes:
+            yield dtype, m, n, k
+
+
+def run_linear(args, torch, runtime, workdir, rows):
+    gelu = torch.nn.functional.gelu
+    for dtype, m, n, k in linear_cases(args.quick):
+        tdtype = getattr(torch, DTYPES[dtype])
+        name = f"linear_gelu_{dtype}_{m}x{n}x{k}"
+        ta, tw = f"tensor<{m}x{k}x{dtype}>", f"tensor<{k}x{n}x{dtype}>"
+        tb, tc = f"tensor<{n}x{dtype}>", f"tensor<{m}x{n}x{dtype}>"
+        mlir = (f"func.func @{name}(%a: {ta}, %w: {tw}, %bias: {tb}) -> {tc} {{\n"
+                f"  %c = kiln.matmul %a, %w : {ta}, {tw} -> {tc}\n"
+                f"  %d = kiln.add %c, %bias : {tc}, {tb} -> {tc}\n"
+                f"  %e = kiln.gelu %d : {tc}\n"
+                f"  return %e : {tc}\n}}\n")
+        kernel = KilnKernel(args, workdir, name, mlir)
+        a = torch.randn(m, k, device="cuda", dtype=tdtype)
+        w = torch.randn(k, n, device="cuda", dtype=tdtype) / k ** 0.5
+        bias = torch.randn(n, device="cuda", dtype=tdtype)
+        c = torch.empty(m, n, device="cuda", dtype=tdtype)
+        kiln_fn = kernel.bind([a, w, bias], [c])
+        kiln_fn()
+        runtime.check()
+        peer = lambda: gelu(torch.addmm(bias, a, w))
+        ref = peer()
+        err = (c.float() - ref.float()).abs().max().item()
+        scale = ref.float().abs().max().item()
+        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn, peer)
+        flops = 2.0 * m * n * k
+        rows.append((f"linear+gelu {dtype} {m}x{n}x{k}", "addmm",
+                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
+                     err / max(scale, 1e-30)))
 
 
 def run_attention(args, torch, runtime, workdir, rows):
@@ -265,7 +376,7 @@ def run_attention(args, torch, runtime, workdir, rows):
                                    lambda: sdpa(q, k, v))
         flops = 4.0 * b * h * s * s * d
         rows.append((f"attention {dtype} b{b} h{h} s{s} d{d}", "SDPA",
-                     kiln_ms, peer_ms, flops / kiln_ms / 1e9,
+                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
                      err / max(scale, 1e-30)))
 
 
@@ -277,7 +388,8 @@ def main():
                         help="GPU description for kilnc --target=gpu:DESC")
     parser.add_argument("--quick", action="store_true",
                         help="fewer shapes")
-    parser.add_argument("--only", choices=["gemm", "attention"])
+    parser.add_argument("--only",
+                        choices=["gemm", "batched", "linear", "attention"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", help="keep the compiled kernels here")
     args = parser.parse_args()
@@ -293,15 +405,21 @@ def main():
     rows = []
     if args.only in (None, "gemm"):
         run_gemm(args, torch, runtime, workdir, rows)
+    if args.only in (None, "batched"):
+        run_batched(args, torch, runtime, workdir, rows)
+    if args.only in (None, "linear"):
+        run_linear(args, torch, runtime, workdir, rows)
     if args.only in (None, "attention"):
         run_attention(args, torch, runtime, workdir, rows)
 
     print()
-    print(f"{'case':<34} {'peer':<7} {'kiln ms':>9} {'peer ms':>9} "
-          f"{'ratio':>6} {'kiln TFLOP/s':>13} {'max rel err':>12}")
-    for case, peer, kiln_ms, peer_ms, gflops, err in rows:
-        print(f"{case:<34} {peer:<7} {kiln_ms:>9.4f} {peer_ms:>9.4f} "
-              f"{peer_ms / kiln_ms:>6.2f} {gflops / 1e3:>13.1f} {err:>12.2e}")
+    print(f"{'case':<38} {'peer':<7} {'path':<24} {'kiln ms':>9} "
+          f"{'peer ms':>9} {'ratio':>6} {'kiln TFLOP/s':>13} "
+          f"{'max rel err':>12}")
+    for case, peer, path, kiln_ms, peer_ms, gflops, err in rows:
+        print(f"{case:<38} {peer:<7} {path:<24} {kiln_ms:>9.4f} "
+              f"{peer_ms:>9.4f} {peer_ms / kiln_ms:>6.2f} "
+              f"{gflops / 1e3:>13.1f} {err:>12.2e}")
     print("\nratio = peer time / Kiln time (higher is better for Kiln); "
           "max rel err = max |kiln - peer| / max |peer|")
 

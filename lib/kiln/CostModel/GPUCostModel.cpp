@@ -3,13 +3,17 @@
 // Everything comes from the GPUTargetDescription and the op; docs/gpu.md
 // states every formula and assumption used here. The code generator it
 // models is SIMT (one thread computes its tile with FMAs; reductions stay
-// inside one thread), so f16/bf16 are costed at the f32 SIMT rate.
+// inside one thread), so f16/bf16 are costed at the f32 SIMT rate. An
+// f16 / bf16 matmul the tensor-core lowering can take also gets tensor-core
+// candidates (five-level schedules, kiln/Target/GPU/TensorCoreSchedule.h),
+// costed at the description's tensor-core rate.
 //
 //===----------------------------------------------------------------------===//
 
 #include "kiln/CostModel/GPUCostModel.h"
 
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
+#include "kiln/Target/GPU/TensorCoreSchedule.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -69,6 +73,91 @@ double opsPerPoint(Operation *op) {
 
 std::string fmt(double v) { return llvm::formatv("{0:g}", v).str(); }
 
+
+/// Tensor-core lowering limits (kiln-gpu-tensor-core-matmul): one
+/// asynchronous copy moves at most 16 bytes (and at least 4); a block has
+/// at most this many warps.
+constexpr int64_t kMaxCopyBytes = 16;
+constexpr int64_t kMinCopyBytes = 4;
+constexpr int64_t kMaxWarpsPerBlock = 8;
+/// Registers a tensor-core thread uses besides accumulators and fragments
+/// (addresses, copy indices, predicates, loop state).
+constexpr int64_t kTensorCoreBaseRegisters = 40;
+/// Resident warps an SM needs to keep its tensor cores busy.
+constexpr double kTensorCoreWarpsToHide = 4;
+/// mma.sync per ldmatrix.x4 a warp needs so that its shared-memory reads
+/// keep up with the tensor cores.
+constexpr double kMmaPerLdmatrix = 4;
+/// K tiles in flight that hide the latency of the next tile's copy.
+constexpr double kStagesToHideLatency = 3;
+
+/// What the tensor-core lowering needs of a matmul: static [b..., m, n, k]
+/// loops, f16 or bf16 operands of one type with an `mma.sync` m16n8k16 form
+/// in the description whose accumulator is the matmul's f32 accumulator,
+/// and rows of A (K) and B (N) that a copy vector of 4..16 bytes divides.
+struct TensorCoreFit {
+  const GPUTensorCoreInstruction *form = nullptr;
+  int64_t vector = 0; // copy vector, elements
+  double batch = 1;
+  int64_t m = 0, n = 0, k = 0;
+  int64_t elementBytes = 2;
+};
+
+std::optional<TensorCoreFit>
+tensorCoreFit(Operation *op, ArrayRef<ScheduleLoop> loops,
+              const GPUTargetDescription &desc) {
+  // mma.sync and ldmatrix are instructions of a warp of 32 threads.
+  if (!isa<MatmulOp>(op) || loops.size() < 3 || desc.warpSize != 32)
+    return std::nullopt;
+  for (const ScheduleLoop &l : loops)
+    if (ShapedType::isDynamic(l.extent))
+      return std::nullopt;
+  Type a = getElementTypeOrSelf(op->getOperand(0).getType());
+  Type b = getElementTypeOrSelf(op->getOperand(1).getType());
+  if (a != b || !(a.isF16() || a.isBF16()))
+    return std::nullopt;
+  std::string name = a.isF16() ? "f16" : "bf16";
+  TensorCoreFit fit;
+  for (const GPUTensorCoreInstruction &f : desc.tensorCores)
+    if (f.instruction == "mma.sync" && f.a == name && f.b == name &&
+        f.accumulator == "f32" && f.shape[0] == 16 && f.shape[1] == 8 &&
+        f.shape[2] == 16) {
+      fit.form = &f;
+      break;
+    }
+  if (!fit.form)
+    return std::nullopt;
+  size_t n = loops.size();
+  fit.m = loops[n - 3].extent, fit.n = loops[n - 2].extent,
+  fit.k = loops[n - 1].extent;
+  for (size_t i = 0; i + 3 < n; ++i)
+    fit.batch *= loops[i].extent;
+  fit.elementBytes = elementBytes(op->getOperand(0).getType());
+  for (int64_t bytes = kMaxCopyBytes; bytes >= kMinCopyBytes; bytes /= 2) {
+    int64_t v = bytes / fit.elementBytes;
+    if (fit.k % v == 0 && fit.n % v == 0) {
+      fit.vector = v;
+      break;
+    }
+  }
+  if (fit.vector == 0)
+    return std::nullopt;
+  return fit;
+}
+
+/// Shared memory of a tensor-core block: `stages` K tiles of A and B.
+int64_t tensorCoreSharedBytes(const TensorCoreSchedule &t, int64_t eb) {
+  return t.stages * (t.blockM * t.blockK + t.blockK * t.blockN) * eb;
+}
+
+/// Registers per thread: the warp tile's f32 accumulators spread over the
+/// warp, the A fragments of one k step (4 per 16 x 16 tile) and the B
+/// fragments (2 per 16 x 8 tile).
+int64_t tensorCoreRegisters(const TensorCoreSchedule &t, int64_t warpSize) {
+  return kTensorCoreBaseRegisters + t.warpM * t.warpN / warpSize +
+         (t.warpM / 16) * 4 + (t.warpN / 8) * 2;
+}
+
 } // namespace
 
 GPUCostModel::GPUCostModel(GPUTargetDescription description)
@@ -101,6 +190,46 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
                                        std::nullopt));
   };
 
+  if (std::optional<TensorCoreFit> fit = tensorCoreFit(op, *loops, desc)) {
+    // Block, warp and K tiles, stages; the copy vector is the widest the
+    // rows allow. Kept: what the lowering can do (whole warps of whole
+    // instruction tiles, copies spread evenly over the threads) and what
+    // fits the block's static shared memory and the register file.
+    for (int64_t bm : {32, 64, 128, 256})
+      for (int64_t bn : {32, 64, 128, 256})
+        for (int64_t bk : {32, 64})
+          for (int64_t wm : {16, 32, 64})
+            for (int64_t wn : {16, 32, 64})
+              for (int64_t stages : {2, 3, 4}) {
+                if ((bm > 32 && bm / 2 >= fit->m) ||
+                    (bn > 32 && bn / 2 >= fit->n) ||
+                    (bk > 32 && bk / 2 >= fit->k))
+                  continue;
+                if (bm % wm || bn % wn)
+                  continue;
+                int64_t warps = (bm / wm) * (bn / wn);
+                int64_t threads = warps * desc.warpSize;
+                if (warps > kMaxWarpsPerBlock ||
+                    threads > desc.maxThreadsPerBlock)
+                  continue;
+                TensorCoreSchedule t;
+                t.blockM = bm, t.blockN = bn, t.blockK = bk;
+                t.warpM = wm, t.warpN = wn;
+                t.instrM = fit->form->shape[0], t.instrN = fit->form->shape[1],
+                t.instrK = fit->form->shape[2];
+                t.vector = fit->vector, t.stages = stages;
+                if ((bm * bk / t.vector) % threads ||
+                    (bk * bn / t.vector) % threads)
+                  continue;
+                if (tensorCoreSharedBytes(t, fit->elementBytes) >
+                        desc.sharedMemoryPerBlockBytes ||
+                    tensorCoreRegisters(t, desc.warpSize) >
+                        desc.maxRegistersPerThread)
+                  continue;
+                result.push_back(t.get(ctx, n));
+              }
+  }
+
   if (isa<MatmulOp>(op)) {
     // [b..., m, n, k]: one block per bm x bn tile of C (per batch element),
     // each thread a tm x tn sub-tile, k whole inside the thread.
@@ -126,7 +255,9 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
             thread[n - 2] = tn;
             add(block, thread);
           }
-    if (!result.empty())
+    if (llvm::any_of(result, [](ScheduleAttr s) {
+          return s.getNumLevels() == 2;
+        }))
       return result;
     // Tiny matrices: one thread per element of C in one block per batch.
     SmallVector<int64_t> block(n, 0), thread(n, 0);
@@ -169,9 +300,16 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
   return result;
 }
 
+static CostEstimate estimateTensorCore(const GPUCostModel &model,
+                                       Operation *op,
+                                       ArrayRef<ScheduleLoop> loops,
+                                       ScheduleAttr schedule);
+
 CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const {
   CostEstimate est;
   std::optional<SmallVector<ScheduleLoop>> loops = getScheduleLoops(op);
+  if (loops && schedule.getNumLevels() == TensorCoreSchedule::kLevels)
+    return estimateTensorCore(*this, op, *loops, schedule);
   if (!loops || schedule.getNumLevels() != 2 ||
       schedule.getNumLoops() != loops->size()) {
     est.fits = false;
@@ -265,6 +403,87 @@ CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
                 kExposedFraction * std::min(compute, memory);
   est.why = why + ": " + fmt(blocks) + " blocks of " + std::to_string(threads) +
             " threads, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
+            " waves, efficiency " + fmt(eff) + "; compute " +
+            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+  return est;
+}
+
+/// The cost of a five-level tensor-core schedule (docs/gpu.md).
+static CostEstimate estimateTensorCore(const GPUCostModel &model,
+                                       Operation *op,
+                                       ArrayRef<ScheduleLoop> loops,
+                                       ScheduleAttr schedule) {
+  const GPUTargetDescription &desc = model.description();
+  CostEstimate est;
+  std::optional<TensorCoreFit> fit = tensorCoreFit(op, loops, desc);
+  std::optional<TensorCoreSchedule> t = TensorCoreSchedule::read(schedule);
+  if (!fit || !t || schedule.getNumLoops() != loops.size()) {
+    est.fits = false;
+    est.why = "a tensor-core schedule needs an f16 / bf16 matmul with static "
+              "shapes, an mma.sync m16n8k16 form in the description and rows "
+              "of A and B a copy vector divides";
+    return est;
+  }
+  int64_t threads = (t->blockM / t->warpM) * (t->blockN / t->warpN) *
+                    desc.warpSize;
+  int64_t eb = fit->elementBytes;
+  int64_t smem = tensorCoreSharedBytes(*t, eb);
+  int64_t regs = tensorCoreRegisters(*t, desc.warpSize);
+  bool shapeOk = t->instrM == fit->form->shape[0] &&
+                 t->instrN == fit->form->shape[1] &&
+                 t->instrK == fit->form->shape[2] &&
+                 t->blockM % t->warpM == 0 && t->blockN % t->warpN == 0 &&
+                 t->warpM % 16 == 0 && t->warpN % 16 == 0 &&
+                 t->blockK % 16 == 0 && t->stages >= 2 &&
+                 fit->k % t->vector == 0 && fit->n % t->vector == 0 &&
+                 t->vector * eb <= kMaxCopyBytes &&
+                 t->vector * eb >= kMinCopyBytes &&
+                 (t->blockM * t->blockK / t->vector) % threads == 0 &&
+                 (t->blockK * t->blockN / t->vector) % threads == 0;
+  int64_t perSM = model.residentBlocksPerSM(threads, regs);
+  if (smem > 0)
+    perSM = std::min<int64_t>(perSM, desc.sharedMemoryPerSMBytes / smem);
+  if (!shapeOk || smem > desc.sharedMemoryPerBlockBytes || perSM == 0) {
+    est.fits = false;
+    est.why = "tensor-core block of " + std::to_string(threads) +
+              " threads, " + std::to_string(regs) + " registers, " +
+              std::to_string(smem) +
+              " bytes of shared memory: not what the lowering takes or "
+              "larger than one SM / the static shared memory per block";
+    return est;
+  }
+  double M = fit->m, N = fit->n, K = fit->k, B = fit->batch;
+  double tilesM = std::ceil(M / t->blockM), tilesN = std::ceil(N / t->blockN);
+  double blocks = B * tilesM * tilesN;
+  // Partial tiles run whole (masked copies fill zeros).
+  double paddedFlops = 2 * blocks * t->blockM * t->blockN *
+                       std::ceil(K / t->blockK) * t->blockK;
+  double waves = std::ceil(blocks / double(desc.smCount * perSM));
+  double residentWarps = double(perSM * threads) / desc.warpSize;
+  double mmaPerLoad = double((t->warpM / 16) * (t->warpN / 8)) /
+                      double(t->warpM / 16 + t->warpN / 16);
+  // Stages hide the copies' latency: too few leave both the tensor cores
+  // and the memory system waiting.
+  double pipe =
+      std::min(1.0, double(t->stages - 1) / (kStagesToHideLatency - 1));
+  double eff = std::min(1.0, residentWarps / kTensorCoreWarpsToHide) *
+               std::min(1.0, mmaPerLoad / kMmaPerLdmatrix) * pipe;
+  double rate = fit->form->flopsPerClockPerSM * desc.clockGHz * 1e9;
+  double compute =
+      waves * (paddedFlops / blocks) * perSM / (rate * std::max(eff, 1e-3));
+  int64_t ea = eb, ec = elementBytes(op->getResult(0).getType());
+  double panelBytes = ea * B * (M * K * tilesN + K * N * tilesM);
+  double unique = ea * B * (M * K + K * N) + ec * B * M * N;
+  double dram = unique <= desc.l2Bytes ? unique : panelBytes + ec * B * M * N;
+  double memory = dram / (desc.dramBandwidthGBps * 1e9 * pipe);
+  est.flops = 2 * B * M * N * K;
+  est.bytesByLevel.push_back({"L2", panelBytes});
+  est.bytesByLevel.push_back({"DRAM", dram});
+  est.seconds = std::max(compute, memory) +
+                kExposedFraction * std::min(compute, memory);
+  est.why = "tensor-core matmul: " + fmt(blocks) + " blocks of " +
+            std::to_string(threads) + " threads, " + std::to_string(smem) +
+            " B shared, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
             " waves, efficiency " + fmt(eff) + "; compute " +
             fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
   return est;

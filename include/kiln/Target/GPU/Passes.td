@@ -21,6 +21,7 @@ def KilnGPUTile : Pass<"kiln-gpu-tile", "mlir::func::FuncOp"> {
   }];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::bufferization::BufferizationDialect",
     "mlir::gpu::GPUDialect", "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect"
   ];
@@ -116,6 +117,73 @@ def KilnGPUContractFMA
     `mul.rn` and an `add.rn`. Scalar and vector floats; no other rewrite.
   }];
   let dependentDialects = ["mlir::math::MathDialect"];
+}
+
+def KilnGPUTensorCoreMatmul
+    : Pass<"kiln-gpu-tensor-core-matmul", "mlir::func::FuncOp"> {
+  let summary = "Lower f16 / bf16 matmuls with a tensor-core schedule to a "
+                "gpu.launch: shared memory, cp.async pipeline, ldmatrix, "
+                "mma.sync, fused epilogue";
+  let description = [{
+    After bufferization, in host functions. A `linalg.matmul` /
+    `linalg.batch_matmul` whose `kiln.schedule` is a five-level tensor-core
+    schedule (kiln/Target/GPU/TensorCoreSchedule.h: block tile, warp tile
+    and K tile, instruction, copy vector, stages), with the zero fill of
+    its f32 accumulator just before it, becomes one `gpu.launch`: one block
+    per block tile of C (x = n, y = m, z = batch), (BM / WM) x (BN / WN)
+    warps; `stages` K tiles of A and B in workgroup attributions, filled by
+    `nvgpu.device_async_copy` (cp.async of `vector` elements, zero-filled
+    outside the operands) in a software pipeline with stages - 1 tiles in
+    flight; `nvgpu.ldmatrix` (x4, B transposed) and m16n8k16 `mma.sync`
+    into f32 accumulators held in registers over the K loop. The chain of
+    elementwise generics kiln-gpu-tile marked `kiln.gpu.tensor_core_epilogue`
+    (the truncation to f16 / bf16, bias, activation, residual) is applied
+    to each accumulator element before the only store; stores outside C are
+    skipped. The fill, matmul, epilogue and dead intermediate buffers are
+    erased. An op the lowering cannot take (dynamic shapes, another
+    layout, no fill) gets a remark and stays for the generic path.
+  }];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::gpu::GPUDialect", "mlir::LLVM::LLVMDialect",
+    "mlir::memref::MemRefDialect", "mlir::nvgpu::NVGPUDialect",
+    "mlir::NVVM::NVVMDialect", "mlir::scf::SCFDialect",
+    "mlir::ub::UBDialect", "mlir::vector::VectorDialect"
+  ];
+}
+
+def KilnGPUAlignWorkgroupMemory
+    : Pass<"kiln-gpu-align-workgroup-memory", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Align every workgroup attribution (shared memory array)";
+  let description = [{
+    Sets `llvm.align` on each workgroup attribution of each gpu.func to at
+    least `alignment` bytes. convert-gpu-to-nvvm makes every attribution a
+    `.shared` global aligned to that (otherwise to its element type: 2 bytes
+    for f16), and 16-byte cp.async, ldmatrix and vector accesses need
+    16-byte aligned shared addresses.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "bytes">
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def KilnGPUSwizzleWorkgroupMemory
+    : Pass<"kiln-gpu-swizzle-workgroup-memory", "mlir::func::FuncOp"> {
+  let summary = "Permute the 16-byte chunks of workgroup-memory rows against "
+                "bank conflicts (upstream nvgpu::optimizeSharedMemoryReadsAndWrites)";
+  let description = [{
+    For every workgroup attribution of every gpu.launch (the A and B stages
+    of kiln-gpu-tensor-core-matmul), calls
+    `nvgpu::optimizeSharedMemoryReadsAndWrites`, the transformation of
+    upstream's `nvgpu-optimize-shared-memory` (which only looks at
+    `memref.alloc`s): the column index of every ldmatrix, cp.async, load and
+    store of the buffer is XOR-permuted in 16-byte units by the row, so the
+    rows one ldmatrix phase reads fall into distinct banks. A buffer the
+    transformation does not apply to is left as it is.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
 #endif // KILN_TARGET_GPU_PASSES_TD

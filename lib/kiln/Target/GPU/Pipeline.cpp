@@ -45,6 +45,7 @@
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -147,6 +148,10 @@ void kiln::buildGPUOutliningPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
 
+  // Tensor-core matmuls (and their epilogues) become their own kernels
+  // while their buffers are still host allocations.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUTensorCoreMatmul());
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUSwizzleWorkgroupMemory());
   // Host buffers into device memory, then every loop into a kernel.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUDeviceMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
@@ -160,6 +165,9 @@ void kiln::buildGPUOutliningPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUMapParallelLoops());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Constants and index arithmetic into the kernels (not kernel
+  // arguments), so the device code sees them as constants.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(kiln::createKilnGPUMergeKernelModules());
   pm.addPass(createLowerAffinePass());
@@ -182,6 +190,7 @@ void kiln::buildGPUToLLVMPipeline(OpPassManager &pm,
 
   // Device code: GPU, arith, math, memref -> NVVM / LLVM.
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(kiln::createKilnGPUAlignWorkgroupMemory());
   device.addPass(kiln::createKilnGPUContractFMA());
   device.addPass(arith::createArithExpandOpsPass());
   // Before convert-gpu-to-nvvm, which would call libdevice's __nv_* for
@@ -189,6 +198,8 @@ void kiln::buildGPUToLLVMPipeline(OpPassManager &pm,
   // rest become calls of the intrinsics NVPTX selects natively.
   device.addPass(createConvertMathToLLVMPass());
   device.addPass(kiln::createKilnGPUNativeMathIntrinsics());
+  // cp.async, ldmatrix, mma.sync (kiln-gpu-tensor-core-matmul).
+  device.addPass(createConvertNVGPUToNVVMPass());
   device.addPass(createSCFToControlFlowPass());
   device.addPass(memref::createExpandStridedMetadataPass());
   device.addPass(createLowerAffinePass());
@@ -256,7 +267,8 @@ bool kiln::writeGPUBinaries(ModuleOp module, llvm::raw_ostream &os) {
 void kiln::registerGPUTargetDialects(DialectRegistry &registry) {
   // Bufferization, tiling and the LLVM translations are the CPU's.
   kiln::registerCPUTargetDialects(registry);
-  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, index::IndexDialect>();
+  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, index::IndexDialect,
+                  nvgpu::NVGPUDialect>();
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   registerGPUDialectTranslation(registry);
   registerNVVMDialectTranslation(registry);
@@ -286,6 +298,7 @@ void kiln::registerGPUTargetPasses() {
   registerConvertLinalgToParallelLoopsPass();
   registerSCFForallToParallelLoopPass();
   registerConvertNVVMToLLVMPass();
+  registerConvertNVGPUToNVVMPass();
   math::registerMathExpandOpsPass();
 
   PassPipelineRegistration<GPUPipelineRegistrationOptions>(

@@ -10,9 +10,11 @@
 
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Target/GPU/Passes.h"
+#include "kiln/Target/GPU/TensorCoreSchedule.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -32,6 +34,16 @@ namespace {
 
 /// Marks the op being tiled so its tiled clone can be found again.
 constexpr llvm::StringLiteral kTilingMarker = "kiln.gpu.tiling";
+/// Marks the elementwise ops kiln-gpu-tensor-core-matmul applies to a
+/// tensor-core matmul's accumulators (left untiled here).
+constexpr llvm::StringLiteral kEpilogueMarker = "kiln.gpu.tensor_core_epilogue";
+
+/// A matmul kiln-gpu-tensor-core-matmul lowers after bufferization.
+bool hasTensorCoreSchedule(Operation *op) {
+  return kiln::TensorCoreSchedule::read(
+             op->getAttrOfType<kiln::ScheduleAttr>("kiln.schedule"))
+      .has_value();
+}
 
 /// Mapping attributes for `count` tiled loops, outermost first: the
 /// innermost loop is x (consecutive threads and blocks touch consecutive
@@ -89,6 +101,11 @@ llvm::SmallPtrSet<Operation *, 8> fusedProducers(Operation *root) {
       auto producer = operand.getDefiningOp<linalg::LinalgOp>();
       if (!producer || set.contains(producer) ||
           !producer.hasPureTensorSemantics())
+        continue;
+      // Tensor-core matmuls and their epilogues are one kernel of their
+      // own (kiln-gpu-tensor-core-matmul), never a thread's tile.
+      if (hasTensorCoreSchedule(producer) ||
+          producer->hasAttr(kEpilogueMarker))
         continue;
       bool fill = isa<linalg::FillOp>(producer);
       bool onlyHere = llvm::all_of(producer->getUsers(), [&](Operation *u) {
@@ -164,6 +181,7 @@ bool hasGPUSchedule(linalg::LinalgOp op) {
 
 struct TilePass : kiln::impl::KilnGPUTileBase<TilePass> {
   void runOnOperation() override {
+    markTensorCoreEpilogues();
     moveSchedulesToEpilogues();
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -189,6 +207,71 @@ struct TilePass : kiln::impl::KilnGPUTileBase<TilePass> {
     for (linalg::LinalgOp op : ops)
       if (failed(tile(rewriter, op)))
         return signalPassFailure();
+  }
+
+  /// A tensor-core matmul's chain of single-use elementwise consumers
+  /// (through reshapes) that have no schedule or share its fusion group is
+  /// its epilogue: marked and left untiled, kiln-gpu-tensor-core-matmul
+  /// applies it to the accumulators.
+  void markTensorCoreEpilogues() {
+    // convert-kiln-to-linalg puts a batch-folded matmul's schedule on the
+    // truncation after it (the op's last linalg op): back to the matmul,
+    // which the tensor-core lowering reads it from.
+    getOperation().walk([&](linalg::GenericOp g) {
+      if (!hasTensorCoreSchedule(g) ||
+          g.getNumLoops() != g.getNumParallelLoops() || g.getNumDpsInputs() != 1)
+        return;
+      Value in = g.getDpsInputs()[0];
+      if (auto e = in.getDefiningOp<tensor::ExpandShapeOp>())
+        in = e.getSrc();
+      auto mm = in.getDefiningOp<linalg::LinalgOp>();
+      if (!mm || !isa<linalg::MatmulOp, linalg::BatchMatmulOp>(mm) ||
+          mm->hasAttr("kiln.schedule") || !in.hasOneUse())
+        return;
+      mm->setAttr("kiln.schedule", g->getAttr("kiln.schedule"));
+      g->removeAttr("kiln.schedule");
+    });
+    SmallVector<linalg::LinalgOp> matmuls;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (hasTensorCoreSchedule(op) && op.hasPureTensorSemantics())
+        matmuls.push_back(op);
+    });
+    for (linalg::LinalgOp op : matmuls) {
+      // The lowering starts the accumulators from the fill just before the
+      // matmul. A fill CSE shares between matmuls would bufferize to a copy,
+      // one defined earlier to a fill with other ops in between: each gets
+      // its own, just before it (an alloc_tensor, which CSE does not merge).
+      if (auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+          fill && (!fill->hasOneUse() || fill->getNextNode() != op)) {
+        OpBuilder b(op);
+        auto type = cast<RankedTensorType>(fill.getResult(0).getType());
+        Value empty = bufferization::AllocTensorOp::create(
+            b, op.getLoc(), type, ValueRange{});
+        Value own = linalg::FillOp::create(b, fill.getLoc(),
+                                           fill.getDpsInputs()[0], empty)
+                        .getResult(0);
+        op->setOperand(op.getDpsInitsMutable()[0].getOperandNumber(), own);
+      }
+      std::optional<int64_t> group = groupOf(op);
+      Value v = op->getResult(0);
+      while (v.hasOneUse()) {
+        Operation *user = *v.getUsers().begin();
+        if (isa<tensor::ExpandShapeOp>(user)) {
+          v = user->getResult(0);
+          continue;
+        }
+        auto next = dyn_cast<linalg::GenericOp>(user);
+        if (!next || next.getNumLoops() != next.getNumParallelLoops() ||
+            next->getNumResults() != 1 || !next.hasPureTensorSemantics())
+          break;
+        std::optional<int64_t> g = groupOf(next);
+        if (next->hasAttr("kiln.schedule") && !(g && g == group))
+          break;
+        next->removeAttr("kiln.schedule");
+        next->setAttr(kEpilogueMarker, UnitAttr::get(&getContext()));
+        v = next->getResult(0);
+      }
+    }
   }
 
   /// A scheduled contraction whose single-use elementwise consumers have no
