@@ -10,10 +10,8 @@ stops at once, saying which is missing, elsewhere. Not run yet: no GPU
 machine was available when it was written (bench/README.md).
 
 Each case is written as a one-op `kiln` module, compiled with
-`kilnc --target=gpu:DESC --emit=lib` into a shared library (where kilnc
-does not offer --emit=lib for GPUs yet: `--emit=llvm-mlir`, then
-mlir-translate and clang -shared against libkiln_gpu_runtime.so), loaded with
-ctypes next to libkiln_gpu_runtime.so, and called through its C interface
+`kilnc --target=gpu:DESC --emit=lib` into a shared library (linked with
+libkiln_gpu_runtime.so), loaded with ctypes, and called through its C interface
 `_mlir_ciface_<fn>(inputs..., outputs...)`, whose memref descriptors point
 at device memory (docs/gpu.md, host ABI): the buffers are torch CUDA
 tensors, so Kiln and its peer read the same inputs and the outputs are
@@ -135,36 +133,12 @@ class KilnKernel:
         cmd = [kilnc, src, f"--target=gpu:{args.desc}", "--emit=lib",
                "-o", lib]
         done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0 and "--emit=lib" not in done.stderr and \
-                "emits" in done.stderr:
-            # A kilnc without --emit=lib for GPUs: the same library by hand,
-            # from the host code in the LLVM dialect (PTX embedded).
-            self.build_by_hand(args, kilnc, src, lib)
-        elif done.returncode != 0:
+        if done.returncode != 0:
             fail(f"{' '.join(cmd)} failed:\n{done.stderr}")
         self.lib = ctypes.CDLL(lib)
         self.mapping = self.path(args, src)
         self.fn = getattr(self.lib, f"_mlir_ciface_{name}")
         self.fn.restype = None
-
-    @staticmethod
-    def build_by_hand(args, kilnc, src, lib):
-        llvm_bin = "/usr/lib/llvm-22/bin"
-        translate = os.path.join(llvm_bin, "mlir-translate")
-        cc = os.path.join(llvm_bin, "clang")
-        steps = [
-            [kilnc, src, f"--target=gpu:{args.desc}", "--emit=llvm-mlir",
-             "-o", lib + ".mlir"],
-            [translate, "--mlir-to-llvmir", lib + ".mlir", "-o", lib + ".ll"],
-            [cc, "-Wno-override-module", "-O2", "-shared", "-fPIC",
-             lib + ".ll", "-o", lib, "-L" + os.path.join(args.build, "lib"),
-             "-lkiln_gpu_runtime",
-             "-Wl,-rpath," + os.path.join(args.build, "lib")],
-        ]
-        for step in steps:
-            done = subprocess.run(step, capture_output=True, text=True)
-            if done.returncode != 0:
-                fail(f"{' '.join(step)} failed:\n{done.stderr}")
 
     @staticmethod
     def path(args, src):
