@@ -200,10 +200,11 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
 /// kiln.attention as kiln-npu-lower-to-npu lowers it (LowerAttention.cpp):
 /// per (batch, head, query tile of tq) the key/value tiles of tk stream
 /// through (double-buffered DMA) while the array computes S = Q K^T and
-/// P V and the vector unit the online softmax between them. Within a key
-/// tile the array and the vector unit wait on each other (S and P are
-/// single buffers), so a tile costs matrix + vector + their latencies, or
-/// its DMA if that is longer.
+/// P V and the vector unit the online softmax between them. The array and
+/// the vector unit share the in-order compute queue and wait on each other
+/// (S and P are single buffers), so a key tile costs its S chain, the
+/// softmax chain and the P V chain with the O rescale behind it, or its
+/// DMA if that is longer.
 struct AttentionShape {
   int64_t b = 0, hq = 0, sq = 0, sk = 0, d = 0, dv = 0;
   bool causal = false;
@@ -301,12 +302,14 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     group = std::max(group, d.vectorLanes * 4.0 * operands / spadBw);
     return double(ceilDiv(n, d.vectorLanes)) * group + 1.0;
   };
+  auto each = [&](int64_t m) {
+    return std::max(double(m) * md->cyclesPerRow, double(d.weightLoadCycles));
+  };
   auto matmuls = [&](int64_t m, int64_t k, int64_t n) {
-    double each = std::max(double(m) * md->cyclesPerRow,
-                           double(d.weightLoadCycles));
     // Each chain waits on the vector unit (S, then P), so its first weight
     // load and its last row's trip through the array are exposed.
-    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols)) * each +
+    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols)) *
+               each(m) +
            d.weightLoadCycles + d.matrixRows + d.matrixCols;
   };
   double lat = d.vectorLatencyCycles;
@@ -317,23 +320,31 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     double qLoad = dma(tqr, s.d, s.d, eb);
     double head = vec(tqr * s.d, false, 2) + vec(tqr * s.dv, false, 2) +
                   2 * vec(tqr, false, 2) + 4 * lat;
-    double tail = vec(tqr, true, 2) + vec(tqr * s.dv, false, 3) + 2 * lat;
+    // The last tile's O += P V, 1/l, O / l.
+    double tail = vec(tqr * s.dv, false, 3) + vec(tqr, true, 2) +
+                  vec(tqr * s.dv, false, 3) + 3 * lat;
     double oStore = dma(tqr, s.dv, s.dv, eb);
     bytes += double(eb) * tqr * (s.d + s.dv);
     int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
     double blocks = 0;
     for (int64_t kj = 0; kj < kvEnd; kj += tk) {
       int64_t tkr = std::min(tk, s.sk - kj), n = tqr * tkr;
-      double mat = matmuls(tqr, s.d, tkr) + matmuls(tqr, tkr, s.dv);
-      // On the path from S to P V: the row max, the new max, P = exp(S -
-      // m) (and the masks); off it (overlapping P V and the next S): the
-      // row sum, alpha, l and the rescaled O.
-      double crit = vec(n, false, 2) + vec(tqr, false, 3) +
-                    vec(tqr, false, 2) + vec(n, false, 3) + vec(n, true, 2) +
-                    5 * lat;
-      double over = vec(n, false, 2) + vec(tqr, false, 3) +
-                    vec(tqr, true, 2) + 2 * vec(tqr, false, 3) +
-                    2 * vec(tqr * s.dv, false, 3) + 2 * lat;
+      // One compute queue issues in order: the S chain (issue to its
+      // last row out of the array), then the vector chain up to P and the
+      // row sums (each op waits for the one it reads), the P V chain, O *=
+      // alpha behind the chain's issue, and O += P V once P V is out. The
+      // next tile's S chain issues behind that add and runs under it.
+      double sChain = matmuls(tqr, s.d, tkr);
+      double pvDone = matmuls(tqr, tkr, s.dv);
+      int64_t nPV = ceilDiv(tkr, d.matrixRows) * ceilDiv(s.dv, d.matrixCols);
+      double pvLastIssue =
+          nPV >= 2 ? d.weightLoadCycles + (nPV - 2) * each(tqr) : 0.0;
+      double crit = vec(n, false, 2) + vec(tqr, false, 3) +    // m'
+                    vec(tqr, false, 3) + vec(tqr, true, 2) +   // alpha
+                    vec(tqr, false, 2) +                       // m = m'
+                    vec(n, false, 3) + vec(n, true, 2) +       // P
+                    vec(n, false, 2) + 2 * vec(tqr, false, 3) + // l
+                    6 * lat;
       if (s.maskBytes)
         crit += vec(n, false, 3) + lat;
       if (narrow) // the scores scaled in ACC, P rounded from them
@@ -341,7 +352,9 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
       int64_t dd = qi + s.sk - s.sq - kj;
       if (s.causal && dd < tkr - 1)
         crit += vec(n, false, 3) + lat;
-      double v = std::max(mat + crit, crit + over) - mat;
+      double rescale = vec(tqr * s.dv, false, 3);
+      double period = std::max(sChain, rescale) + crit +
+                      std::max(pvLastIssue + rescale, pvDone) + 1;
       double load = dma(tkr, s.d, s.d, eb) + dma(tkr, s.dv, s.dv, eb);
       bytes += double(eb) * tkr * (s.d + s.dv);
       if (s.maskBytes) {
@@ -349,7 +362,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
         load += dma(r, tkr, s.sk, s.maskBytes);
         bytes += double(r) * tkr * s.maskBytes;
       }
-      blocks += std::max(mat + v, load);
+      blocks += std::max(period, load);
     }
     // The key loop's double buffer is credited per execution when its
     // trip count varies (causal) or is odd, so each query tile's first
@@ -367,7 +380,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   // Fill: the parameters, the first query and key/value tiles; drain: the
   // last output tile.
   double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, eb) +
-                2 * dma(tk, dk, dk, eb) + 2 * dram->latencyCycles;
+                2 * dma(tk, dk, dk, eb) + dram->latencyCycles;
   double drain = dma(tq, s.dv, s.dv, eb) + dram->latencyCycles;
   return fill + total + drain;
 }
