@@ -11,6 +11,7 @@
 #include "kiln/CostModel/NPUCostModel.h"
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -771,10 +772,19 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   eb = npu::elemBytes(*e);
   cols = t.getDimSize(t.getRank() - 1);
   rows = cols ? t.getNumElements() / cols : 0;
+  // Operands the nest loads tile by tile: those of the result's shape and
+  // the broadcasts the lowering first writes out in it (all but one row
+  // or one element, which are loaded once).
   full = 0;
-  for (Value v : op->getOperands())
-    if (cast<RankedTensorType>(v.getType()).getShape() == t.getShape())
+  for (Value v : op->getOperands()) {
+    auto vt = cast<RankedTensorType>(v.getType());
+    bool row = vt.getShape() != t.getShape() &&
+               (vt.getNumElements() == 1 ||
+                (vt.getRank() >= 1 && vt.getNumElements() == cols &&
+                 vt.getDimSize(vt.getRank() - 1) == cols));
+    if (!row)
       ++full;
+  }
   return rows > 0 && cols > 0;
 }
 
@@ -995,4 +1005,391 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   e.flops = 2.0 * p->batch * p->m * p->n * p->k;
   e.bytesByLevel.push_back({"DRAM", c.loadBytes + c.storeBytes});
   return e;
+}
+
+//===----------------------------------------------------------------------===//
+// Whole functions: every nest kiln-npu-lower-to-npu emits, in order.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Elements of one contiguous DRAM run of a DMA moving an r x c tile whose
+/// DRAM side has strides (rowStride, colStride), as the simulator counts
+/// them: from the innermost dim outwards, dims of extent 1 skipped, merged
+/// while the stride equals the elements inside.
+int64_t contiguousRun(int64_t r, int64_t c, int64_t rowStride,
+                      int64_t colStride) {
+  int64_t run = 1;
+  if (c != 1) {
+    if (colStride != 1)
+      return 1;
+    run = c;
+  }
+  if (r != 1 && rowStride == run)
+    run *= r;
+  return run;
+}
+
+/// One DMA of an r x c tile with that DRAM side.
+double dmaTile(const npu::NPUTargetDescription &d, int64_t r, int64_t c,
+               int64_t rowStride, int64_t colStride, int64_t eb) {
+  int64_t run = contiguousRun(r, c, rowStride, colStride);
+  return dmaRuns(d, r * c / run, run * eb);
+}
+
+/// A copy through SPAD of [outer..., rows, cols] (copyThroughSpad): row
+/// tiles of `tr`, one DMA in and one out per tile; element strides of the
+/// source and destination views' last two dims.
+struct StridedCopy {
+  int64_t outer = 1, rows = 1, cols = 1, eb = 4;
+  int64_t srcRow = 0, srcCol = 1, dstRow = 0, dstCol = 1;
+};
+
+double estimateStridedCopy(const npu::NPUTargetDescription &d,
+                           const StridedCopy &c, int64_t tr) {
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  return pipelineRows(
+      d, c.outer, c.rows, tr,
+      [&](int64_t r) {
+        RowStep s;
+        s.load = dmaTile(d, r, c.cols, c.srcRow, c.srcCol, c.eb);
+        s.store = dmaTile(d, r, c.cols, c.dstRow, c.dstCol, c.eb);
+        return s;
+      },
+      0.0, dram->latencyCycles);
+}
+
+/// The row tile copyThroughSpad takes without a schedule: a
+/// double-buffered tile in a quarter of SPAD.
+int64_t defaultCopyRows(const npu::NPUTargetDescription &d,
+                        const StridedCopy &c) {
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 4;
+  return std::clamp<int64_t>(budget / std::max<int64_t>(1, c.cols * c.eb), 1,
+                             c.rows);
+}
+
+int64_t bytesOf(Type t) {
+  return std::max<int64_t>(1, getElementTypeOrSelf(t).getIntOrFloatBitWidth() /
+                                  8);
+}
+
+SmallVector<int64_t> rowMajor(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+    s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/// A copy of `shape` read through `srcStrides` into a view with
+/// `dstStrides` (element strides, one per dim).
+StridedCopy stridedCopy(ArrayRef<int64_t> shape, ArrayRef<int64_t> srcStrides,
+                        ArrayRef<int64_t> dstStrides, int64_t eb) {
+  StridedCopy c;
+  c.eb = eb;
+  int64_t r = shape.size();
+  if (r == 0)
+    return c;
+  for (int64_t i = 0; i + 2 < r; ++i)
+    c.outer *= shape[i];
+  c.cols = shape[r - 1];
+  c.srcCol = srcStrides[r - 1];
+  c.dstCol = dstStrides[r - 1];
+  if (r >= 2) {
+    c.rows = shape[r - 2];
+    c.srcRow = srcStrides[r - 2];
+    c.dstRow = dstStrides[r - 2];
+  }
+  return c;
+}
+
+/// An elementwise nest (lowerElementwise) with the row tile it picks
+/// without a schedule (cast, where): every double-buffered tile, at least
+/// 4 bytes an element, in SPAD; full-shape operands loaded per tile, one
+/// row (or element) operands once.
+double estimateVectorNest(const npu::NPUTargetDescription &d, Operation *op) {
+  auto res = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t r = res.getRank();
+  int64_t cols = r ? res.getDimSize(r - 1) : 1;
+  int64_t rows = res.getNumElements() / std::max<int64_t>(cols, 1);
+  int64_t rowBytes = 0;
+  for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
+                                   TypeRange(op->getResultTypes())))
+    rowBytes += std::max<int64_t>(4, bytesOf(t));
+  int64_t tr = std::clamp<int64_t>(
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) /
+          (2 * rowBytes * std::max<int64_t>(cols, 1)),
+      1, std::max<int64_t>(rows, 1));
+  if (auto s = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+      s && s.getNumLevels() >= 2 && r >= 2 && s.getLevel(1)[r - 2] > 0)
+    tr = std::min(rows, s.getLevel(1)[r - 2]);
+  SmallVector<int64_t> fullBytes; // per full-tile operand
+  double setup = 0;
+  for (Value v : op->getOperands()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    bool row = t.getShape() != res.getShape() &&
+               (t.getNumElements() == 1 ||
+                (t.getRank() >= 1 && t.getNumElements() == cols &&
+                 t.getDimSize(t.getRank() - 1) == cols));
+    if (row)
+      setup += dmaRuns(d, 1, t.getNumElements() * bytesOf(t));
+    else
+      fullBytes.push_back(bytesOf(t));
+  }
+  int64_t ob = bytesOf(res);
+  bool special = isa<ExpOp, LogOp, TanhOp, ErfOp, SqrtOp, RsqrtOp, SigmoidOp,
+                     SiluOp, GeluOp, DivOp, PowOp>(op);
+  return pipelineRows(
+      d, 1, rows, tr,
+      [&](int64_t n) {
+        RowStep s;
+        int64_t elems = n * cols, bytes = elems * ob;
+        for (int64_t b : fullBytes) {
+          s.load += dmaRuns(d, 1, elems * b);
+          bytes += elems * b;
+        }
+        for (size_t i = fullBytes.size(); i < op->getNumOperands(); ++i)
+          bytes += elems * ob;
+        s.compute = vecIssue(d, elems, bytes, special);
+        s.store = dmaRuns(d, 1, elems * ob);
+        return s;
+      },
+      setup, d.vectorLatencyCycles);
+}
+
+/// The broadcasts lowerElementwise writes out in the result's shape
+/// before the op's nest (one copy nest each): operands that are neither
+/// of the result's shape nor one row or one element.
+SmallVector<StridedCopy> broadcastCopies(Operation *op) {
+  SmallVector<StridedCopy> out;
+  auto res = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t r = res.getRank();
+  int64_t cols = r ? res.getDimSize(r - 1) : 1;
+  for (Value v : op->getOperands()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getShape() == res.getShape() || t.getNumElements() == 1 ||
+        (t.getRank() >= 1 && t.getNumElements() == cols &&
+         t.getDimSize(t.getRank() - 1) == cols) ||
+        t.getRank() > r)
+      continue;
+    SmallVector<int64_t> src(r, 0), rm = rowMajor(t.getShape());
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (t.getDimSize(i) != 1)
+        src[r - t.getRank() + i] = rm[i];
+    out.push_back(stridedCopy(res.getShape(), src, rowMajor(res.getShape()),
+                              bytesOf(t)));
+  }
+  return out;
+}
+
+/// kiln.gather as lowerGather does it: per tile of indices (a quarter of
+/// SPAD of rows), the indices' DMA, the gather of the rows it names (one
+/// DRAM run per row; it waits for the indices to land), one DMA out.
+double estimateGather(const npu::NPUTargetDescription &d, GatherOp op) {
+  auto dataT = cast<RankedTensorType>(op.getData().getType());
+  auto idxT = cast<RankedTensorType>(op.getIndices().getType());
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += dataT.getRank();
+  int64_t outer = 1, rowLen = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= dataT.getDimSize(i);
+  for (int64_t i = axis + 1; i < dataT.getRank(); ++i)
+    rowLen *= dataT.getDimSize(i);
+  int64_t n = idxT.getNumElements(), eb = bytesOf(dataT),
+          ib = bytesOf(idxT);
+  if (n == 0 || rowLen == 0)
+    return 0;
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 4;
+  int64_t tr = std::clamp<int64_t>(budget / (rowLen * eb), 1, n);
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  return pipelineRows(
+      d, outer, n, tr,
+      [&](int64_t r) {
+        RowStep s;
+        s.load = dmaRuns(d, 1, r * ib) + dram->latencyCycles +
+                 dmaRuns(d, r, rowLen * eb);
+        s.store = dmaRuns(d, 1, r * rowLen * eb);
+        return s;
+      },
+      0.0, dram->latencyCycles);
+}
+
+/// kiln.rope as lowerRope does it: row tiles of the cos/sin table (its
+/// buffers in half of SPAD), each loaded once, the input's blocks of table
+/// rows inside; per tile four products and a subtract and an add over
+/// half the columns.
+double estimateRope(const npu::NPUTargetDescription &d, RopeOp op) {
+  auto inT = cast<RankedTensorType>(op.getInput().getType());
+  auto tabT = cast<RankedTensorType>(op.getCos().getType());
+  int64_t r = inT.getRank();
+  int64_t dd = inT.getDimSize(r - 1), half = dd / 2;
+  if (dd == 0 || half == 0)
+    return 0;
+  int64_t rows = inT.getNumElements() / dd;
+  int64_t tabRows = std::max<int64_t>(1, tabT.getNumElements() / half);
+  int64_t blocks = std::max<int64_t>(1, rows / tabRows);
+  int64_t eb = bytesOf(inT);
+  int64_t rowBytes = 2 * 3 * dd * eb + 2 * dd * 4;
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 2;
+  int64_t tr = std::clamp<int64_t>(budget / rowBytes, 1, tabRows);
+  int64_t tiles = ceilDiv(tabRows, tr);
+  return pipelineRows(
+      d, blocks, tabRows, tr,
+      [&](int64_t n) {
+        RowStep s;
+        int64_t e = n * half;
+        s.load = dmaRuns(d, 1, n * dd * eb) +
+                 2.0 * dmaRuns(d, 1, e * eb) * tiles /
+                     double(blocks * tiles);
+        s.compute = 4 * vecIssue(d, e, e * (2 * eb + 4), false) +
+                    2 * vecIssue(d, e, e * (8 + eb), false) +
+                    d.vectorLatencyCycles;
+        s.store = dmaRuns(d, 1, n * dd * eb);
+        return s;
+      },
+      0.0, d.vectorLatencyCycles);
+}
+} // namespace
+
+SmallVector<NPUNestPrediction>
+kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
+  SmallVector<NPUNestPrediction> nests;
+  auto func = dyn_cast<func::FuncOp>(funcOp);
+  if (!func || !func.getBody().hasOneBlock())
+    return nests;
+  NPUCostModel model(d);
+  double hz = d.frequencyGHz * 1e9;
+  Block &body = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  // What the lowering writes in place and what it copies at the end.
+  llvm::DenseSet<Value> inPlace;
+  SmallVector<Value> copies;
+  for (Value v : ret.getOperands()) {
+    if (isa<BlockArgument>(v) || inPlace.count(v) ||
+        isa_and_nonnull<ConstantOp>(v.getDefiningOp()))
+      copies.push_back(v);
+    else
+      inPlace.insert(v);
+  }
+  llvm::SmallPtrSet<Operation *, 8> fused;
+  auto add = [&](Operation *op, StringRef what, double cycles) {
+    nests.push_back({op, what.str(), cycles});
+  };
+  auto contiguous = [&](RankedTensorType t) {
+    SmallVector<int64_t> rm = rowMajor(t.getShape());
+    return stridedCopy(t.getShape(), rm, rm, bytesOf(t));
+  };
+  auto copyRows = [&](Operation *op, const StridedCopy &c, int64_t rank) {
+    auto s = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+    if (s && s.getNumLoops() == size_t(rank) && s.getNumLevels() >= 2 &&
+        rank >= 2 && s.getLevel(1)[rank - 2] > 0)
+      return std::min(c.rows, s.getLevel(1)[rank - 2]);
+    return defaultCopyRows(d, c);
+  };
+  for (Operation &opRef : body.without_terminator()) {
+    Operation *op = &opRef;
+    if (isa<ConstantOp>(op) || fused.count(op) || op->getNumResults() != 1)
+      continue;
+    if (auto mm = dyn_cast<MatmulOp>(op))
+      for (const NPUDrainStep &step : npuDrainEpilogue(mm))
+        fused.insert(step.op);
+    auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!rt || !rt.hasStaticShape() || rt.getNumElements() == 0)
+      continue;
+    StringRef name = op->getName().getStringRef();
+    if (isa<ReshapeOp>(op)) {
+      // A view, unless it is written to a function result.
+      if (inPlace.count(op->getResult(0))) {
+        StridedCopy c = contiguous(rt);
+        add(op, name, estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+      }
+      continue;
+    }
+    if (auto g = dyn_cast<GatherOp>(op)) {
+      add(op, name, estimateGather(d, g));
+      continue;
+    }
+    if (auto rope = dyn_cast<RopeOp>(op)) {
+      add(op, name, estimateRope(d, rope));
+      continue;
+    }
+    if (auto s = dyn_cast<SliceOp>(op)) {
+      auto in = cast<RankedTensorType>(s.getInput().getType());
+      SmallVector<int64_t> src = rowMajor(in.getShape());
+      for (int64_t i = 0; i < in.getRank(); ++i)
+        src[i] *= s.getSteps() ? (*s.getSteps())[i] : 1;
+      StridedCopy c =
+          stridedCopy(rt.getShape(), src, rowMajor(rt.getShape()), bytesOf(rt));
+      add(op, name, estimateStridedCopy(d, c, copyRows(op, c, rt.getRank())));
+      continue;
+    }
+    if (auto cat = dyn_cast<ConcatOp>(op)) {
+      // One copy per input into its window of the result.
+      double cycles = 0;
+      SmallVector<int64_t> dst = rowMajor(rt.getShape());
+      for (Value v : cat.getInputs()) {
+        auto t = cast<RankedTensorType>(v.getType());
+        if (t.getNumElements() == 0)
+          continue;
+        StridedCopy c =
+            stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t));
+        cycles += estimateStridedCopy(d, c, copyRows(op, c, t.getRank()));
+      }
+      add(op, name, cycles);
+      continue;
+    }
+    bool elementwise = isElementwise(op) || isa<CastOp, WhereOp>(op);
+    if (elementwise)
+      for (const StridedCopy &c : broadcastCopies(op))
+        add(op, "broadcast", estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+    auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+    if (schedule) {
+      CostEstimate e = model.estimate(op, schedule);
+      if (e.fits) {
+        add(op, name, e.seconds * hz);
+        continue;
+      }
+    }
+    if (elementwise) {
+      add(op, name, estimateVectorNest(d, op));
+      continue;
+    }
+    if (auto t = dyn_cast<TransposeOp>(op)) {
+      std::optional<CopyPlan> p = copyPlanOf(op);
+      if (p) {
+        add(op, name, estimateCopy(d, *p, defaultCopyRows(d, contiguous(rt))));
+        continue;
+      }
+    }
+    // An op the NPU cost model has no estimate for: say so, count nothing.
+    add(op, (name + " (no estimate)").str(), 0);
+  }
+  for (Value v : copies) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getNumElements() == 0)
+      continue;
+    StridedCopy c = contiguous(t);
+    add(ret, "result copy", estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+  }
+  return nests;
+}
+
+void kiln::printNPUPredictions(
+    const npu::NPUTargetDescription &d, Operation *module,
+    const llvm::DenseMap<Operation *, std::string> &keys, raw_ostream &os) {
+  module->walk([&](func::FuncOp func) {
+    double total = 0;
+    for (const NPUNestPrediction &n : predictNPUNests(d, func)) {
+      std::string key = keys.lookup(n.op);
+      os << llvm::formatv("{0} {1} {2:f0} cycles\n",
+                          key.empty() ? func.getSymName().str() + ":-" : key,
+                          n.nest, n.cycles);
+      total += n.cycles;
+    }
+    os << llvm::formatv("total @{0}: {1:f0} cycles, {2:f3} us\n",
+                        func.getSymName(), total,
+                        total / (d.frequencyGHz * 1e3));
+  });
 }
