@@ -609,6 +609,9 @@ std::optional<CopyPlan> copyPlanOf(Operation *op) {
 
 double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
                     int64_t tr) {
+  // A tile's buffer is free once its store has left (the store's DRAM
+  // latency: the pipeline's `tail`); after the last tile that latency is
+  // the drain's own, counted once.
   const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
   return pipelineRows(
       d, p.outer, p.rows, tr,
@@ -625,7 +628,8 @@ double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
         s.store = dmaRuns(d, 1, r * p.cols * p.eb);
         return s;
       },
-      0.0, dram->latencyCycles);
+      0.0, dram->latencyCycles) -
+         dram->latencyCycles;
 }
 } // namespace
 
@@ -1044,18 +1048,53 @@ struct StridedCopy {
   int64_t srcRow = 0, srcCol = 1, dstRow = 0, dstCol = 1;
 };
 
-double estimateStridedCopy(const npu::NPUTargetDescription &d,
-                           const StridedCopy &c, int64_t tr) {
+/// Copies through SPAD in one nest (a concat's inputs: one after another,
+/// with their own buffers, so the next copy's loads overlap the last
+/// stores of the one before): every tile's load, then each tile's store
+/// with the next tile's load on the shared bus (two engines on it move
+/// 3/4 of their sum, see pipelineRows; a buffer is free again after its
+/// store's DRAM latency), the last store and its latency.
+/// `interleaved`: the copies' destination windows interleave in memory (a
+/// concat along an inner axis), so a copy's first store waits for the last
+/// store before it to land (a write-after-write hazard on the range).
+double estimateStridedCopies(const npu::NPUTargetDescription &d,
+                             ArrayRef<StridedCopy> copies,
+                             ArrayRef<int64_t> rowTiles,
+                             bool interleaved = false) {
   const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
-  return pipelineRows(
-      d, c.outer, c.rows, tr,
-      [&](int64_t r) {
+  double lat = dram->latencyCycles;
+  SmallVector<RowStep> tiles;
+  SmallVector<bool> first; // the first tile of a copy (new buffers)
+  for (auto [c, trIn] : llvm::zip(copies, rowTiles)) {
+    int64_t tr = std::clamp<int64_t>(trIn, 1, c.rows);
+    for (int64_t o = 0; o < c.outer; ++o)
+      for (int64_t r0 = 0; r0 < c.rows; r0 += tr) {
+        int64_t r = std::min(tr, c.rows - r0);
         RowStep s;
         s.load = dmaTile(d, r, c.cols, c.srcRow, c.srcCol, c.eb);
         s.store = dmaTile(d, r, c.cols, c.dstRow, c.dstCol, c.eb);
-        return s;
-      },
-      0.0, dram->latencyCycles);
+        first.push_back(tiles.empty() || (o == 0 && r0 == 0));
+        tiles.push_back(s);
+      }
+  }
+  if (tiles.empty())
+    return 0;
+  double cycles = tiles.front().load + lat + tiles.back().store + lat;
+  for (size_t i = 0; i + 1 < tiles.size(); ++i) {
+    double l = tiles[i + 1].load, st = tiles[i].store;
+    double bus = std::max({l, st, 0.75 * (l + st)});
+    // A copy's first tile waits for no buffer of the copy before.
+    if (!first[i + 1])
+      cycles += std::max(bus, (bus + 2 * lat) / 2);
+    else
+      cycles += interleaved ? std::max(bus, st + lat) : bus;
+  }
+  return cycles;
+}
+
+double estimateStridedCopy(const npu::NPUTargetDescription &d,
+                           const StridedCopy &c, int64_t tr) {
+  return estimateStridedCopies(d, {c}, {tr});
 }
 
 /// The row tile copyThroughSpad takes without a schedule: a
@@ -1212,7 +1251,8 @@ double estimateGather(const npu::NPUTargetDescription &d, GatherOp op) {
         s.store = dmaRuns(d, 1, r * rowLen * eb);
         return s;
       },
-      0.0, dram->latencyCycles);
+      0.0, dram->latencyCycles) -
+         dram->latencyCycles; // counted once at the end (estimateCopy)
 }
 
 /// kiln.rope as lowerRope does it: row tiles of the cos/sin table (its
@@ -1235,21 +1275,25 @@ double estimateRope(const npu::NPUTargetDescription &d, RopeOp op) {
       int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 2;
   int64_t tr = std::clamp<int64_t>(budget / rowBytes, 1, tabRows);
   int64_t tiles = ceilDiv(tabRows, tr);
+  // cos and sin share one buffer (interleaved halves of its rows), so the
+  // sin DMA waits for the cos DMA to land, and the load queue with it.
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  double table = 2.0 * dmaRuns(d, 1, std::min(tr, tabRows) * half * eb) +
+                 dram->latencyCycles;
   return pipelineRows(
       d, blocks, tabRows, tr,
       [&](int64_t n) {
         RowStep s;
         int64_t e = n * half;
         s.load = dmaRuns(d, 1, n * dd * eb) +
-                 2.0 * dmaRuns(d, 1, e * eb) * tiles /
-                     double(blocks * tiles);
+                 table * double(tiles - 1) / double(blocks * tiles);
         s.compute = 4 * vecIssue(d, e, e * (2 * eb + 4), false) +
                     2 * vecIssue(d, e, e * (8 + eb), false) +
                     d.vectorLatencyCycles;
         s.store = dmaRuns(d, 1, n * dd * eb);
         return s;
       },
-      0.0, d.vectorLatencyCycles);
+      table, d.vectorLatencyCycles);
 }
 } // namespace
 
@@ -1327,17 +1371,24 @@ kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
     }
     if (auto cat = dyn_cast<ConcatOp>(op)) {
       // One copy per input into its window of the result.
-      double cycles = 0;
+      SmallVector<StridedCopy> parts;
+      SmallVector<int64_t> rowTiles;
       SmallVector<int64_t> dst = rowMajor(rt.getShape());
       for (Value v : cat.getInputs()) {
         auto t = cast<RankedTensorType>(v.getType());
         if (t.getNumElements() == 0)
           continue;
-        StridedCopy c =
-            stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t));
-        cycles += estimateStridedCopy(d, c, copyRows(op, c, t.getRank()));
+        parts.push_back(
+            stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t)));
+        rowTiles.push_back(copyRows(op, parts.back(), t.getRank()));
       }
-      add(op, name, cycles);
+      int64_t axis = int64_t(cat.getAxis());
+      if (axis < 0)
+        axis += rt.getRank();
+      bool interleaved = false;
+      for (int64_t i = 0; i < axis; ++i)
+        interleaved |= rt.getDimSize(i) != 1;
+      add(op, name, estimateStridedCopies(d, parts, rowTiles, interleaved));
       continue;
     }
     bool elementwise = isElementwise(op) || isa<CastOp, WhereOp>(op);
