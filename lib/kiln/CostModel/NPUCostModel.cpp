@@ -185,7 +185,11 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
   // compute -> array drain -> free with two slots, so a step takes at
   // least half of that round trip.
   double steps = double(p.batch) * mT * nT * kT;
-  double pl = (load + store) / steps, pc = compute / steps;
+  // (The load and store DMAs share the bus as in pipelineRows: the one
+  // that starts second gets at least half of it, so together they move at
+  // most 1.5x its bandwidth.)
+  double pl = std::max({load, store, 0.75 * (load + store)}) / steps,
+         pc = compute / steps;
   double period = std::max(
       {pl, pc, (pl + pc + dram->latencyCycles + arrayLatency) / 2.0});
   // One step: nothing to overlap with (fill and drain hold the DMAs).
