@@ -300,34 +300,49 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     double bus = c == stride ? burst(r * c * eb) : r * burst(c * eb);
     return d.dmaSetupCycles + bus / bpc;
   };
-  double spadBw = double(spad->banks) * spad->bankBytesPerCycle;
-  // One vector instruction over n elements touching `operands` operands.
-  auto vec = [&](int64_t n, bool special, int operands) {
-    double group = special ? d.vectorSpecialCycles : 1.0;
-    group = std::max(group, d.vectorLanes * 4.0 * operands / spadBw);
-    return double(ceilDiv(n, d.vectorLanes)) * group + 1.0;
+  double spadBw = double(spad->banks) * spad->bankBytesPerCycle,
+         accBw = double(acc->banks) * acc->bankBytesPerCycle;
+  // One vector instruction over n elements moving `spadB` bytes through
+  // SPAD and `accB` through ACC (a stride-0 operand moves one row or one
+  // value): its lane groups or the busier SRAM's banks, as the simulator
+  // charges it.
+  auto vec = [&](int64_t n, bool special, double spadB, double accB) {
+    double groups = double(ceilDiv(n, d.vectorLanes)) *
+                    (special ? d.vectorSpecialCycles : 1.0);
+    return std::max({groups, std::ceil(spadB / spadBw),
+                     std::ceil(accB / accBw)}) +
+           1.0;
   };
   auto each = [&](int64_t m) {
     return std::max(double(m) * md->cyclesPerRow, double(d.weightLoadCycles));
   };
   auto matmuls = [&](int64_t m, int64_t k, int64_t n) {
     // Each chain waits on the vector unit (S, then P), so its first weight
-    // load and its last row's trip through the array are exposed.
-    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols)) *
+    // load and its last row's trip through the array are exposed; the
+    // other weight loads hide behind the stream before them.
+    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols) - 1) *
                each(m) +
-           d.weightLoadCycles + d.matrixRows + d.matrixCols;
+           double(m) * md->cyclesPerRow + d.weightLoadCycles + d.matrixRows +
+           d.matrixCols;
   };
   double lat = d.vectorLatencyCycles;
   double total = 0, bytes = 0;
+  // Where the operands live: S (and, for narrow types, exp(S - m)) in ACC
+  // as f32; P in SPAD in the inputs' type; O and the per-row values in
+  // SPAD as f32.
   for (int64_t qi = 0; qi < s.sq; qi += tq) {
     int64_t tqr = std::min(tq, s.sq - qi);
-    // Query load and scale, output start, the final rescale and store.
+    double rowB = 4.0 * tqr, oB = 4.0 * tqr * s.dv;
+    // Query load and scale (f32: Q itself), output, m and l start.
     double qLoad = dma(tqr, s.d, s.d, eb);
-    double head = vec(tqr * s.d, false, 2) + vec(tqr * s.dv, false, 2) +
-                  2 * vec(tqr, false, 2) + 4 * lat;
+    double head = (narrow ? 0.0 : vec(tqr * s.d, false, 2.0 * eb * tqr * s.d, 0) + lat) +
+                  vec(tqr * s.dv, false, oB, 0) + 2 * vec(tqr, false, rowB, 0) +
+                  3 * lat;
     // The last tile's O += P V, 1/l, O / l.
-    double tail = vec(tqr * s.dv, false, 3) + vec(tqr, true, 2) +
-                  vec(tqr * s.dv, false, 3) + 3 * lat;
+    double addPV = vec(tqr * s.dv, false, 2 * oB, oB);
+    double tail = addPV + vec(tqr, true, 2 * rowB, 0) +
+                  vec(tqr * s.dv, false, oB + double(eb) * tqr * s.dv + rowB, 0) +
+                  3 * lat;
     double oStore = dma(tqr, s.dv, s.dv, eb);
     bytes += double(eb) * tqr * (s.d + s.dv);
     int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
@@ -344,21 +359,29 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
       int64_t nPV = ceilDiv(tkr, d.matrixRows) * ceilDiv(s.dv, d.matrixCols);
       double pvLastIssue =
           nPV >= 2 ? d.weightLoadCycles + (nPV - 2) * each(tqr) : 0.0;
-      double crit = vec(n, false, 2) + vec(tqr, false, 3) +    // m'
-                    vec(tqr, false, 3) + vec(tqr, true, 2) +   // alpha
-                    vec(tqr, false, 2) +                       // m = m'
-                    vec(n, false, 3) + vec(n, true, 2) +       // P
-                    vec(n, false, 2) + 2 * vec(tqr, false, 3) + // l
-                    6 * lat;
-      if (s.maskBytes)
-        crit += vec(n, false, 3) + lat;
-      if (narrow) // the scores scaled in ACC, P rounded from them
-        crit += 2 * vec(n, false, 2) + 2 * lat;
+      double sB = 4.0 * n, pB = double(eb) * n;
+      double crit =
+          vec(n, false, rowB, sB) + 2 * vec(tqr, false, 3 * rowB, 0) + // m'
+          vec(tqr, true, 2 * rowB, 0) +                              // alpha
+          vec(tqr, false, 2 * rowB, 0) +                             // m = m'
+          (narrow ? vec(n, false, rowB, 2 * sB) + vec(n, true, 0, 2 * sB) +
+                        vec(n, false, rowB, sB) + vec(n, false, pB, sB) + lat
+                  : vec(n, false, pB + rowB, sB) + vec(n, true, 2 * pB, 0) +
+                        vec(n, false, pB + rowB, 0)) + // P, its row sum
+          2 * vec(tqr, false, 3 * rowB, 0) +               // l
+          6 * lat;
+      if (s.maskBytes) // a row of the mask per tile, or a tile of it
+        crit += vec(n, false,
+                    double(s.maskRowBroadcast ? tkr : n) * s.maskBytes,
+                    2 * sB) +
+                lat;
+      if (narrow) // the scores scaled in ACC
+        crit += vec(n, false, 0, 2 * sB) + lat;
       int64_t dd = qi + s.sk - s.sq - kj;
       if (s.causal && dd < tkr - 1)
-        crit += vec(n, false, 3) + lat;
-      double rescale = vec(tqr * s.dv, false, 3);
-      double period = std::max(sChain, rescale) + crit +
+        crit += vec(n, false, sB, 2 * sB) + lat;
+      double rescale = vec(tqr * s.dv, false, 2 * oB + rowB, 0);
+      double period = std::max(sChain, addPV) + crit +
                       std::max(pvLastIssue + rescale, pvDone) + 1;
       double load = dma(tkr, s.d, s.d, eb) + dma(tkr, s.dv, s.dv, eb);
       bytes += double(eb) * tkr * (s.d + s.dv);
