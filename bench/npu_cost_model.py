@@ -17,7 +17,8 @@ median per category.
 
   /usr/bin/python3 bench/npu_cost_model.py [--build=build | --bin=DIR]
       [--targets=edge,cloud,odd] [--quick] [--big-blocks]
-      [--max-median=PCT] [--min-spearman=R]   (exit 1 when outside: the lit test)
+      [--max-median=PCT] [--min-spearman=R] [--max-category-median=PCT]
+      (exit 1 when outside: the lit test)
 
 --quick keeps a subset (every category, a few cases each) for the lit test;
 a target is a name in targets/ (npu-NAME.json), "odd" (the test suite's
@@ -236,6 +237,8 @@ def main():
                     help="also the blocks at d=768, 12 heads, seq 128 (generated)")
     ap.add_argument("--max-median", type=float, help="fail (exit 1) above this median %% error")
     ap.add_argument("--min-spearman", type=float, help="fail (exit 1) below this rank correlation")
+    ap.add_argument("--max-category-median", type=float,
+                    help="fail (exit 1) when a category's median %% error is above this")
     args = ap.parse_args()
     bindir = args.bin or os.path.join(args.build, "bin")
     kilnc = os.path.join(bindir, "kilnc")
@@ -289,10 +292,13 @@ def main():
     med = median(errors)
     rho = spearman([r[3] for r in rows], [r[4] for r in rows])
     print(f"cases: {len(rows)} ({time.time() - t0:.0f} s)")
+    worst_category = None
     for category in ("matmul", "vector", "movement", "attention", "block"):
         e = [r[5] for r in rows if r[0] == category]
         if e:
             print(f"  {category:10} {len(e):3} cases: median {median(e):5.1f}%, worst {max(e):5.1f}%")
+            if worst_category is None or median(e) > worst_category[1]:
+                worst_category = (category, median(e))
     print(f"median absolute error: {med:.1f}%")
     print(f"worst absolute error: {worst[5]:.1f}% ({worst[1]} {worst[0]} {worst[2]})")
     print(f"Spearman rank correlation: {rho:.3f}")
@@ -301,6 +307,10 @@ def main():
         return 1
     if args.min_spearman is not None and rho < args.min_spearman:
         print(f"FAIL: rank correlation {rho:.3f} < {args.min_spearman}")
+        return 1
+    if args.max_category_median is not None and worst_category[1] > args.max_category_median:
+        print(f"FAIL: {worst_category[0]} median error {worst_category[1]:.1f}% > "
+              f"{args.max_category_median}%")
         return 1
     return 0
 

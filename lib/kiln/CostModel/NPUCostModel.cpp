@@ -1324,6 +1324,60 @@ double estimateRope(const npu::NPUTargetDescription &d, RopeOp op) {
 }
 } // namespace
 
+/// The copies of a slice (one, read through the slice's strides) or a
+/// concat (one per input, into its window of the result); `interleaved`
+/// when the concat's windows interleave in memory.
+static SmallVector<StridedCopy> copiesOf(Operation *op, bool &interleaved) {
+  SmallVector<StridedCopy> out;
+  interleaved = false;
+  auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!rt || !rt.hasStaticShape() || rt.getRank() < 1)
+    return out;
+  if (auto s = dyn_cast<SliceOp>(op)) {
+    auto in = cast<RankedTensorType>(s.getInput().getType());
+    if (!in.hasStaticShape() || in.getRank() != rt.getRank())
+      return out;
+    SmallVector<int64_t> src = rowMajor(in.getShape());
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      src[i] *= s.getSteps() ? (*s.getSteps())[i] : 1;
+    out.push_back(
+        stridedCopy(rt.getShape(), src, rowMajor(rt.getShape()), bytesOf(rt)));
+    return out;
+  }
+  auto cat = dyn_cast<ConcatOp>(op);
+  if (!cat)
+    return out;
+  int64_t axis = int64_t(cat.getAxis());
+  if (axis < 0)
+    axis += rt.getRank();
+  for (int64_t i = 0; i < axis; ++i)
+    interleaved |= rt.getDimSize(i) != 1;
+  SmallVector<int64_t> dst = rowMajor(rt.getShape());
+  for (Value v : cat.getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!t.hasStaticShape())
+      return {};
+    if (t.getNumElements() == 0)
+      continue;
+    out.push_back(
+        stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t)));
+  }
+  return out;
+}
+
+/// A slice's or concat's nest, with the row tile copyThroughSpad takes
+/// without a schedule (they have no schedule loops: the CPU and GPU
+/// pipelines would tile a strided slice's linalg.generic by them).
+static double estimateCopyNest(const npu::NPUTargetDescription &d,
+                               Operation *op) {
+  bool interleaved;
+  SmallVector<StridedCopy> copies = copiesOf(op, interleaved);
+  SmallVector<int64_t> tiles;
+  for (const StridedCopy &c : copies)
+    tiles.push_back(defaultCopyRows(d, c));
+  return estimateStridedCopies(d, copies, tiles, interleaved);
+}
+
 SmallVector<NPUNestPrediction>
 kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
   SmallVector<NPUNestPrediction> nests;
@@ -1352,13 +1406,6 @@ kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
     SmallVector<int64_t> rm = rowMajor(t.getShape());
     return stridedCopy(t.getShape(), rm, rm, bytesOf(t));
   };
-  auto copyRows = [&](Operation *op, const StridedCopy &c, int64_t rank) {
-    auto s = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
-    if (s && s.getNumLoops() == size_t(rank) && s.getNumLevels() >= 2 &&
-        rank >= 2 && s.getLevel(1)[rank - 2] > 0)
-      return std::min(c.rows, s.getLevel(1)[rank - 2]);
-    return defaultCopyRows(d, c);
-  };
   for (Operation &opRef : body.without_terminator()) {
     Operation *op = &opRef;
     if (isa<ConstantOp>(op) || fused.count(op) || op->getNumResults() != 1)
@@ -1386,36 +1433,8 @@ kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
       add(op, name, estimateRope(d, rope));
       continue;
     }
-    if (auto s = dyn_cast<SliceOp>(op)) {
-      auto in = cast<RankedTensorType>(s.getInput().getType());
-      SmallVector<int64_t> src = rowMajor(in.getShape());
-      for (int64_t i = 0; i < in.getRank(); ++i)
-        src[i] *= s.getSteps() ? (*s.getSteps())[i] : 1;
-      StridedCopy c =
-          stridedCopy(rt.getShape(), src, rowMajor(rt.getShape()), bytesOf(rt));
-      add(op, name, estimateStridedCopy(d, c, copyRows(op, c, rt.getRank())));
-      continue;
-    }
-    if (auto cat = dyn_cast<ConcatOp>(op)) {
-      // One copy per input into its window of the result.
-      SmallVector<StridedCopy> parts;
-      SmallVector<int64_t> rowTiles;
-      SmallVector<int64_t> dst = rowMajor(rt.getShape());
-      for (Value v : cat.getInputs()) {
-        auto t = cast<RankedTensorType>(v.getType());
-        if (t.getNumElements() == 0)
-          continue;
-        parts.push_back(
-            stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t)));
-        rowTiles.push_back(copyRows(op, parts.back(), t.getRank()));
-      }
-      int64_t axis = int64_t(cat.getAxis());
-      if (axis < 0)
-        axis += rt.getRank();
-      bool interleaved = false;
-      for (int64_t i = 0; i < axis; ++i)
-        interleaved |= rt.getDimSize(i) != 1;
-      add(op, name, estimateStridedCopies(d, parts, rowTiles, interleaved));
+    if (isa<SliceOp, ConcatOp>(op)) {
+      add(op, name, estimateCopyNest(d, op));
       continue;
     }
     bool elementwise = isElementwise(op) || isa<CastOp, WhereOp>(op);
