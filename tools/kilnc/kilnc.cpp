@@ -18,8 +18,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Conversion/Passes.h"
+#include "kiln/CostModel/NPUCostModel.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 #include "kiln/Frontend/LoadModule.h"
+#include "kiln/Target/NPU/Passes.h"
 #include "kiln/Target/NPU/Pipeline.h"
 #include "kiln/InitAll.h"
 #include "kiln/Target/CPU/CPUCodegen.h"
@@ -239,6 +241,33 @@ static int compileNPU(StringRef descSpec) {
   OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
   if (!module)
     return 1;
+  if (printSchedule) {
+    // The pipeline's deciding half, then every nest's predicted cycles
+    // (NPUCostModel.h: printNPUPredictions).
+    npu::NPUTargetDescription description;
+    std::string why;
+    if (!resolveNPUTargetDescription(descSpec.str(), "", description, why)) {
+      error() << why << "\n";
+      return 1;
+    }
+    PassManager select(&context);
+    KilnNPUAttachTargetOptions attach;
+    attach.target = descSpec.str();
+    select.addPass(createKilnNPUAttachTarget(attach));
+    KilnSelectSchedulesOptions selectOptions;
+    selectOptions.target = ("npu:" + descSpec).str();
+    selectOptions.scheduleFile = scheduleFile;
+    select.addPass(createKilnSelectSchedules(selectOptions));
+    if (failed(select.run(*module)))
+      return 1;
+    printSchedules(*module, llvm::outs());
+    llvm::DenseMap<Operation *, std::string> keys;
+    forEachScheduleKey(*module, [&](Operation *op, StringRef key) {
+      keys[op] = key.str();
+    });
+    printNPUPredictions(description, *module, keys, llvm::outs());
+    return 0;
+  }
   std::string message;
   if (emit.getNumOccurrences() == 0)
     emit = Emit::NPUBin;

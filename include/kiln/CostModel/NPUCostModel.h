@@ -17,6 +17,8 @@
 #include "kiln/CostModel/CostModel.h"
 #include "kiln/Target/NPU/NPUTargetDescription.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +97,35 @@ std::pair<int64_t, int64_t> npuRowTileShape(const NPURowwiseStep &s,
 
 NPUMatmulCost estimateNPUMatmul(const npu::NPUTargetDescription &d,
                                 const NPUMatmulPlan &plan);
+
+/// One nest of the program kiln-npu-lower-to-npu emits for a function and
+/// its predicted cycles: `op` the kiln op it lowers (the func.return for a
+/// result copy), `nest` what it is ("kiln.matmul", "broadcast", "result
+/// copy", ...).
+struct NPUNestPrediction {
+  mlir::Operation *op = nullptr;
+  std::string nest;
+  double cycles = 0;
+};
+/// Every nest of `func` (a func.func of kiln ops after kiln-select-schedules)
+/// in program order with its predicted cycles: a scheduled op as its
+/// schedule's estimate, the others (cast, where, gather, rope, broadcasts,
+/// result copies, ...) with the row tile the lowering picks itself. The
+/// nests run one after another with a barrier between them
+/// (kiln-npu-insert-tokens), so the function's cycles are their sum.
+/// Elementwise ops fused into a matmul's drain are part of its nest.
+llvm::SmallVector<NPUNestPrediction>
+predictNPUNests(const npu::NPUTargetDescription &d, mlir::Operation *func);
+
+/// Prints predictNPUNests for every function of `module`, one line per
+/// nest ("KEY OP CYCLES cycles", KEY from `keys`: the schedule keys
+/// "func:index") and a total line per function ("total @NAME: CYCLES
+/// cycles, US us"): kilnc --target=npu:NAME --print-schedule, read by
+/// bench/npu_cost_model.py.
+void printNPUPredictions(const npu::NPUTargetDescription &d,
+                         mlir::Operation *module,
+                         const llvm::DenseMap<mlir::Operation *, std::string> &keys,
+                         llvm::raw_ostream &os);
 
 class NPUCostModel : public CostModel {
 public:

@@ -11,6 +11,7 @@
 #include "kiln/CostModel/NPUCostModel.h"
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -184,7 +185,11 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
   // compute -> array drain -> free with two slots, so a step takes at
   // least half of that round trip.
   double steps = double(p.batch) * mT * nT * kT;
-  double pl = (load + store) / steps, pc = compute / steps;
+  // (The load and store DMAs share the bus as in pipelineRows: the one
+  // that starts second gets at least half of it, so together they move at
+  // most 1.5x its bandwidth.)
+  double pl = std::max({load, store, 0.75 * (load + store)}) / steps,
+         pc = compute / steps;
   double period = std::max(
       {pl, pc, (pl + pc + dram->latencyCycles + arrayLatency) / 2.0});
   // One step: nothing to overlap with (fill and drain hold the DMAs).
@@ -200,10 +205,11 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
 /// kiln.attention as kiln-npu-lower-to-npu lowers it (LowerAttention.cpp):
 /// per (batch, head, query tile of tq) the key/value tiles of tk stream
 /// through (double-buffered DMA) while the array computes S = Q K^T and
-/// P V and the vector unit the online softmax between them. Within a key
-/// tile the array and the vector unit wait on each other (S and P are
-/// single buffers), so a tile costs matrix + vector + their latencies, or
-/// its DMA if that is longer.
+/// P V and the vector unit the online softmax between them. The array and
+/// the vector unit share the in-order compute queue and wait on each other
+/// (S and P are single buffers), so a key tile costs its S chain, the
+/// softmax chain and the P V chain with the O rescale behind it, or its
+/// DMA if that is longer.
 struct AttentionShape {
   int64_t b = 0, hq = 0, sq = 0, sk = 0, d = 0, dv = 0;
   bool causal = false;
@@ -294,54 +300,89 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     double bus = c == stride ? burst(r * c * eb) : r * burst(c * eb);
     return d.dmaSetupCycles + bus / bpc;
   };
-  double spadBw = double(spad->banks) * spad->bankBytesPerCycle;
-  // One vector instruction over n elements touching `operands` operands.
-  auto vec = [&](int64_t n, bool special, int operands) {
-    double group = special ? d.vectorSpecialCycles : 1.0;
-    group = std::max(group, d.vectorLanes * 4.0 * operands / spadBw);
-    return double(ceilDiv(n, d.vectorLanes)) * group + 1.0;
+  double spadBw = double(spad->banks) * spad->bankBytesPerCycle,
+         accBw = double(acc->banks) * acc->bankBytesPerCycle;
+  // One vector instruction over n elements moving `spadB` bytes through
+  // SPAD and `accB` through ACC (a stride-0 operand moves one row or one
+  // value): its lane groups or the busier SRAM's banks, as the simulator
+  // charges it.
+  auto vec = [&](int64_t n, bool special, double spadB, double accB) {
+    double groups = double(ceilDiv(n, d.vectorLanes)) *
+                    (special ? d.vectorSpecialCycles : 1.0);
+    return std::max({groups, std::ceil(spadB / spadBw),
+                     std::ceil(accB / accBw)}) +
+           1.0;
+  };
+  auto each = [&](int64_t m) {
+    return std::max(double(m) * md->cyclesPerRow, double(d.weightLoadCycles));
   };
   auto matmuls = [&](int64_t m, int64_t k, int64_t n) {
-    double each = std::max(double(m) * md->cyclesPerRow,
-                           double(d.weightLoadCycles));
     // Each chain waits on the vector unit (S, then P), so its first weight
-    // load and its last row's trip through the array are exposed.
-    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols)) * each +
-           d.weightLoadCycles + d.matrixRows + d.matrixCols;
+    // load and its last row's trip through the array are exposed; the
+    // other weight loads hide behind the stream before them.
+    return double(ceilDiv(k, d.matrixRows) * ceilDiv(n, d.matrixCols) - 1) *
+               each(m) +
+           double(m) * md->cyclesPerRow + d.weightLoadCycles + d.matrixRows +
+           d.matrixCols;
   };
   double lat = d.vectorLatencyCycles;
   double total = 0, bytes = 0;
+  // Where the operands live: S (and, for narrow types, exp(S - m)) in ACC
+  // as f32; P in SPAD in the inputs' type; O and the per-row values in
+  // SPAD as f32.
   for (int64_t qi = 0; qi < s.sq; qi += tq) {
     int64_t tqr = std::min(tq, s.sq - qi);
-    // Query load and scale, output start, the final rescale and store.
+    double rowB = 4.0 * tqr, oB = 4.0 * tqr * s.dv;
+    // Query load and scale (f32: Q itself), output, m and l start.
     double qLoad = dma(tqr, s.d, s.d, eb);
-    double head = vec(tqr * s.d, false, 2) + vec(tqr * s.dv, false, 2) +
-                  2 * vec(tqr, false, 2) + 4 * lat;
-    double tail = vec(tqr, true, 2) + vec(tqr * s.dv, false, 3) + 2 * lat;
+    double head = (narrow ? 0.0 : vec(tqr * s.d, false, 2.0 * eb * tqr * s.d, 0) + lat) +
+                  vec(tqr * s.dv, false, oB, 0) + 2 * vec(tqr, false, rowB, 0) +
+                  3 * lat;
+    // The last tile's O += P V, 1/l, O / l.
+    double addPV = vec(tqr * s.dv, false, 2 * oB, oB);
+    double tail = addPV + vec(tqr, true, 2 * rowB, 0) +
+                  vec(tqr * s.dv, false, oB + double(eb) * tqr * s.dv + rowB, 0) +
+                  3 * lat;
     double oStore = dma(tqr, s.dv, s.dv, eb);
     bytes += double(eb) * tqr * (s.d + s.dv);
     int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
     double blocks = 0;
     for (int64_t kj = 0; kj < kvEnd; kj += tk) {
       int64_t tkr = std::min(tk, s.sk - kj), n = tqr * tkr;
-      double mat = matmuls(tqr, s.d, tkr) + matmuls(tqr, tkr, s.dv);
-      // On the path from S to P V: the row max, the new max, P = exp(S -
-      // m) (and the masks); off it (overlapping P V and the next S): the
-      // row sum, alpha, l and the rescaled O.
-      double crit = vec(n, false, 2) + vec(tqr, false, 3) +
-                    vec(tqr, false, 2) + vec(n, false, 3) + vec(n, true, 2) +
-                    5 * lat;
-      double over = vec(n, false, 2) + vec(tqr, false, 3) +
-                    vec(tqr, true, 2) + 2 * vec(tqr, false, 3) +
-                    2 * vec(tqr * s.dv, false, 3) + 2 * lat;
-      if (s.maskBytes)
-        crit += vec(n, false, 3) + lat;
-      if (narrow) // the scores scaled in ACC, P rounded from them
-        crit += 2 * vec(n, false, 2) + 2 * lat;
+      // One compute queue issues in order: the S chain (issue to its
+      // last row out of the array), then the vector chain up to P and the
+      // row sums (each op waits for the one it reads), the P V chain, O *=
+      // alpha behind the chain's issue, and O += P V once P V is out. The
+      // next tile's S chain issues behind that add and runs under it.
+      double sChain = matmuls(tqr, s.d, tkr);
+      double pvDone = matmuls(tqr, tkr, s.dv);
+      int64_t nPV = ceilDiv(tkr, d.matrixRows) * ceilDiv(s.dv, d.matrixCols);
+      double pvLastIssue =
+          nPV >= 2 ? d.weightLoadCycles + (nPV - 2) * each(tqr) : 0.0;
+      double sB = 4.0 * n, pB = double(eb) * n;
+      double crit =
+          vec(n, false, rowB, sB) + 2 * vec(tqr, false, 3 * rowB, 0) + // m'
+          vec(tqr, true, 2 * rowB, 0) +                              // alpha
+          vec(tqr, false, 2 * rowB, 0) +                             // m = m'
+          (narrow ? vec(n, false, rowB, 2 * sB) + vec(n, true, 0, 2 * sB) +
+                        vec(n, false, rowB, sB) + vec(n, false, pB, sB) + lat
+                  : vec(n, false, pB + rowB, sB) + vec(n, true, 2 * pB, 0) +
+                        vec(n, false, pB + rowB, 0)) + // P, its row sum
+          2 * vec(tqr, false, 3 * rowB, 0) +               // l
+          6 * lat;
+      if (s.maskBytes) // a row of the mask per tile, or a tile of it
+        crit += vec(n, false,
+                    double(s.maskRowBroadcast ? tkr : n) * s.maskBytes,
+                    2 * sB) +
+                lat;
+      if (narrow) // the scores scaled in ACC
+        crit += vec(n, false, 0, 2 * sB) + lat;
       int64_t dd = qi + s.sk - s.sq - kj;
       if (s.causal && dd < tkr - 1)
-        crit += vec(n, false, 3) + lat;
-      double v = std::max(mat + crit, crit + over) - mat;
+        crit += vec(n, false, sB, 2 * sB) + lat;
+      double rescale = vec(tqr * s.dv, false, 2 * oB + rowB, 0);
+      double period = std::max(sChain, addPV) + crit +
+                      std::max(pvLastIssue + rescale, pvDone) + 1;
       double load = dma(tkr, s.d, s.d, eb) + dma(tkr, s.dv, s.dv, eb);
       bytes += double(eb) * tkr * (s.d + s.dv);
       if (s.maskBytes) {
@@ -349,7 +390,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
         load += dma(r, tkr, s.sk, s.maskBytes);
         bytes += double(r) * tkr * s.maskBytes;
       }
-      blocks += std::max(mat + v, load);
+      blocks += std::max(period, load);
     }
     // The key loop's double buffer is credited per execution when its
     // trip count varies (causal) or is odd, so each query tile's first
@@ -367,7 +408,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   // Fill: the parameters, the first query and key/value tiles; drain: the
   // last output tile.
   double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, eb) +
-                2 * dma(tk, dk, dk, eb) + 2 * dram->latencyCycles;
+                2 * dma(tk, dk, dk, eb) + dram->latencyCycles;
   double drain = dma(tq, s.dv, s.dv, eb) + dram->latencyCycles;
   return fill + total + drain;
 }
@@ -786,6 +827,9 @@ std::optional<CopyPlan> copyPlanOf(Operation *op) {
 
 double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
                     int64_t tr) {
+  // A tile's buffer is free once its store has left (the store's DRAM
+  // latency: the pipeline's `tail`); after the last tile that latency is
+  // the drain's own, counted once.
   const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
   return pipelineRows(
       d, p.outer, p.rows, tr,
@@ -802,7 +846,8 @@ double estimateCopy(const npu::NPUTargetDescription &d, const CopyPlan &p,
         s.store = dmaRuns(d, 1, r * p.cols * p.eb);
         return s;
       },
-      0.0, dram->latencyCycles);
+      0.0, dram->latencyCycles) -
+         dram->latencyCycles;
 }
 } // namespace
 
@@ -1021,10 +1066,19 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   eb = npu::elemBytes(*e);
   cols = t.getDimSize(t.getRank() - 1);
   rows = cols ? t.getNumElements() / cols : 0;
+  // Operands the nest loads tile by tile: those of the result's shape and
+  // the broadcasts the lowering first writes out in it (all but one row
+  // or one element, which are loaded once).
   full = 0;
-  for (Value v : op->getOperands())
-    if (cast<RankedTensorType>(v.getType()).getShape() == t.getShape())
+  for (Value v : op->getOperands()) {
+    auto vt = cast<RankedTensorType>(v.getType());
+    bool row = vt.getShape() != t.getShape() &&
+               (vt.getNumElements() == 1 ||
+                (vt.getRank() >= 1 && vt.getNumElements() == cols &&
+                 vt.getDimSize(vt.getRank() - 1) == cols));
+    if (!row)
       ++full;
+  }
   return rows > 0 && cols > 0;
 }
 
@@ -1284,4 +1338,457 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   e.flops = 2.0 * p->batch * p->m * p->n * p->k;
   e.bytesByLevel.push_back({"DRAM", c.loadBytes + c.storeBytes});
   return e;
+}
+
+//===----------------------------------------------------------------------===//
+// Whole functions: every nest kiln-npu-lower-to-npu emits, in order.
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Elements of one contiguous DRAM run of a DMA moving an r x c tile whose
+/// DRAM side has strides (rowStride, colStride), as the simulator counts
+/// them: from the innermost dim outwards, dims of extent 1 skipped, merged
+/// while the stride equals the elements inside.
+int64_t contiguousRun(int64_t r, int64_t c, int64_t rowStride,
+                      int64_t colStride) {
+  int64_t run = 1;
+  if (c != 1) {
+    if (colStride != 1)
+      return 1;
+    run = c;
+  }
+  if (r != 1 && rowStride == run)
+    run *= r;
+  return run;
+}
+
+/// One DMA of an r x c tile with that DRAM side.
+double dmaTile(const npu::NPUTargetDescription &d, int64_t r, int64_t c,
+               int64_t rowStride, int64_t colStride, int64_t eb) {
+  int64_t run = contiguousRun(r, c, rowStride, colStride);
+  return dmaRuns(d, r * c / run, run * eb);
+}
+
+/// A copy through SPAD of [outer..., rows, cols] (copyThroughSpad): row
+/// tiles of `tr`, one DMA in and one out per tile; element strides of the
+/// source and destination views' last two dims.
+struct StridedCopy {
+  int64_t outer = 1, rows = 1, cols = 1, eb = 4;
+  int64_t srcRow = 0, srcCol = 1, dstRow = 0, dstCol = 1;
+};
+
+/// Copies through SPAD in one nest (a concat's inputs: one after another,
+/// with their own buffers, so the next copy's loads overlap the last
+/// stores of the one before): every tile's load, then each tile's store
+/// with the next tile's load on the shared bus (two engines on it move
+/// 3/4 of their sum, see pipelineRows; a buffer is free again after its
+/// store's DRAM latency), the last store and its latency.
+/// `interleaved`: the copies' destination windows interleave in memory (a
+/// concat along an inner axis), so a copy's first store waits for the last
+/// store before it to land (a write-after-write hazard on the range).
+double estimateStridedCopies(const npu::NPUTargetDescription &d,
+                             ArrayRef<StridedCopy> copies,
+                             ArrayRef<int64_t> rowTiles,
+                             bool interleaved = false) {
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  double lat = dram->latencyCycles;
+  SmallVector<RowStep> tiles;
+  SmallVector<bool> first; // the first tile of a copy (new buffers)
+  for (auto [c, trIn] : llvm::zip(copies, rowTiles)) {
+    int64_t tr = std::clamp<int64_t>(trIn, 1, c.rows);
+    for (int64_t o = 0; o < c.outer; ++o)
+      for (int64_t r0 = 0; r0 < c.rows; r0 += tr) {
+        int64_t r = std::min(tr, c.rows - r0);
+        RowStep s;
+        s.load = dmaTile(d, r, c.cols, c.srcRow, c.srcCol, c.eb);
+        s.store = dmaTile(d, r, c.cols, c.dstRow, c.dstCol, c.eb);
+        first.push_back(tiles.empty() || (o == 0 && r0 == 0));
+        tiles.push_back(s);
+      }
+  }
+  if (tiles.empty())
+    return 0;
+  double cycles = tiles.front().load + lat + tiles.back().store + lat;
+  for (size_t i = 0; i + 1 < tiles.size(); ++i) {
+    double l = tiles[i + 1].load, st = tiles[i].store;
+    double bus = std::max({l, st, 0.75 * (l + st)});
+    // A copy's first tile waits for no buffer of the copy before.
+    if (!first[i + 1])
+      cycles += std::max(bus, (bus + 2 * lat) / 2);
+    else
+      cycles += interleaved ? std::max(bus, st + lat) : bus;
+  }
+  return cycles;
+}
+
+double estimateStridedCopy(const npu::NPUTargetDescription &d,
+                           const StridedCopy &c, int64_t tr) {
+  return estimateStridedCopies(d, {c}, {tr});
+}
+
+/// The row tile copyThroughSpad takes without a schedule: a
+/// double-buffered tile in a quarter of SPAD.
+int64_t defaultCopyRows(const npu::NPUTargetDescription &d,
+                        const StridedCopy &c) {
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 4;
+  return std::clamp<int64_t>(budget / std::max<int64_t>(1, c.cols * c.eb), 1,
+                             c.rows);
+}
+
+int64_t bytesOf(Type t) {
+  return std::max<int64_t>(1, getElementTypeOrSelf(t).getIntOrFloatBitWidth() /
+                                  8);
+}
+
+SmallVector<int64_t> rowMajor(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+    s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/// A copy of `shape` read through `srcStrides` into a view with
+/// `dstStrides` (element strides, one per dim).
+StridedCopy stridedCopy(ArrayRef<int64_t> shape, ArrayRef<int64_t> srcStrides,
+                        ArrayRef<int64_t> dstStrides, int64_t eb) {
+  StridedCopy c;
+  c.eb = eb;
+  int64_t r = shape.size();
+  if (r == 0)
+    return c;
+  for (int64_t i = 0; i + 2 < r; ++i)
+    c.outer *= shape[i];
+  c.cols = shape[r - 1];
+  c.srcCol = srcStrides[r - 1];
+  c.dstCol = dstStrides[r - 1];
+  if (r >= 2) {
+    c.rows = shape[r - 2];
+    c.srcRow = srcStrides[r - 2];
+    c.dstRow = dstStrides[r - 2];
+  }
+  return c;
+}
+
+/// An elementwise nest (lowerElementwise) with the row tile it picks
+/// without a schedule (cast, where): every double-buffered tile, at least
+/// 4 bytes an element, in SPAD; full-shape operands loaded per tile, one
+/// row (or element) operands once.
+double estimateVectorNest(const npu::NPUTargetDescription &d, Operation *op) {
+  auto res = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t r = res.getRank();
+  int64_t cols = r ? res.getDimSize(r - 1) : 1;
+  int64_t rows = res.getNumElements() / std::max<int64_t>(cols, 1);
+  int64_t rowBytes = 0;
+  for (Type t : llvm::concat<Type>(TypeRange(op->getOperandTypes()),
+                                   TypeRange(op->getResultTypes())))
+    rowBytes += std::max<int64_t>(4, bytesOf(t));
+  int64_t tr = std::clamp<int64_t>(
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) /
+          (2 * rowBytes * std::max<int64_t>(cols, 1)),
+      1, std::max<int64_t>(rows, 1));
+  if (auto s = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+      s && s.getNumLevels() >= 2 && r >= 2 && s.getLevel(1)[r - 2] > 0)
+    tr = std::min(rows, s.getLevel(1)[r - 2]);
+  SmallVector<int64_t> fullBytes; // per full-tile operand
+  double setup = 0;
+  for (Value v : op->getOperands()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    bool row = t.getShape() != res.getShape() &&
+               (t.getNumElements() == 1 ||
+                (t.getRank() >= 1 && t.getNumElements() == cols &&
+                 t.getDimSize(t.getRank() - 1) == cols));
+    if (row)
+      setup += dmaRuns(d, 1, t.getNumElements() * bytesOf(t));
+    else
+      fullBytes.push_back(bytesOf(t));
+  }
+  int64_t ob = bytesOf(res);
+  bool special = isa<ExpOp, LogOp, TanhOp, ErfOp, SqrtOp, RsqrtOp, SigmoidOp,
+                     SiluOp, GeluOp, DivOp, PowOp>(op);
+  return pipelineRows(
+      d, 1, rows, tr,
+      [&](int64_t n) {
+        RowStep s;
+        int64_t elems = n * cols, bytes = elems * ob;
+        for (int64_t b : fullBytes) {
+          s.load += dmaRuns(d, 1, elems * b);
+          bytes += elems * b;
+        }
+        for (size_t i = fullBytes.size(); i < op->getNumOperands(); ++i)
+          bytes += elems * ob;
+        s.compute = vecIssue(d, elems, bytes, special);
+        s.store = dmaRuns(d, 1, elems * ob);
+        return s;
+      },
+      setup, d.vectorLatencyCycles);
+}
+
+/// The broadcasts lowerElementwise writes out in the result's shape
+/// before the op's nest (one copy nest each): operands that are neither
+/// of the result's shape nor one row or one element.
+SmallVector<StridedCopy> broadcastCopies(Operation *op) {
+  SmallVector<StridedCopy> out;
+  auto res = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t r = res.getRank();
+  int64_t cols = r ? res.getDimSize(r - 1) : 1;
+  for (Value v : op->getOperands()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getShape() == res.getShape() || t.getNumElements() == 1 ||
+        (t.getRank() >= 1 && t.getNumElements() == cols &&
+         t.getDimSize(t.getRank() - 1) == cols) ||
+        t.getRank() > r)
+      continue;
+    SmallVector<int64_t> src(r, 0), rm = rowMajor(t.getShape());
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (t.getDimSize(i) != 1)
+        src[r - t.getRank() + i] = rm[i];
+    out.push_back(stridedCopy(res.getShape(), src, rowMajor(res.getShape()),
+                              bytesOf(t)));
+  }
+  return out;
+}
+
+/// kiln.gather as lowerGather does it: per tile of indices (a quarter of
+/// SPAD of rows), the indices' DMA, the gather of the rows it names (one
+/// DRAM run per row; it waits for the indices to land), one DMA out.
+double estimateGather(const npu::NPUTargetDescription &d, GatherOp op) {
+  auto dataT = cast<RankedTensorType>(op.getData().getType());
+  auto idxT = cast<RankedTensorType>(op.getIndices().getType());
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += dataT.getRank();
+  int64_t outer = 1, rowLen = 1;
+  for (int64_t i = 0; i < axis; ++i)
+    outer *= dataT.getDimSize(i);
+  for (int64_t i = axis + 1; i < dataT.getRank(); ++i)
+    rowLen *= dataT.getDimSize(i);
+  int64_t n = idxT.getNumElements(), eb = bytesOf(dataT),
+          ib = bytesOf(idxT);
+  if (n == 0 || rowLen == 0)
+    return 0;
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 4;
+  int64_t tr = std::clamp<int64_t>(budget / (rowLen * eb), 1, n);
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  return pipelineRows(
+      d, outer, n, tr,
+      [&](int64_t r) {
+        RowStep s;
+        s.load = dmaRuns(d, 1, r * ib) + dram->latencyCycles +
+                 dmaRuns(d, r, rowLen * eb);
+        s.store = dmaRuns(d, 1, r * rowLen * eb);
+        return s;
+      },
+      0.0, dram->latencyCycles) -
+         dram->latencyCycles; // counted once at the end (estimateCopy)
+}
+
+/// kiln.rope as lowerRope does it: row tiles of the cos/sin table (its
+/// buffers in half of SPAD), each loaded once, the input's blocks of table
+/// rows inside; per tile four products and a subtract and an add over
+/// half the columns.
+double estimateRope(const npu::NPUTargetDescription &d, RopeOp op) {
+  auto inT = cast<RankedTensorType>(op.getInput().getType());
+  auto tabT = cast<RankedTensorType>(op.getCos().getType());
+  int64_t r = inT.getRank();
+  int64_t dd = inT.getDimSize(r - 1), half = dd / 2;
+  if (dd == 0 || half == 0)
+    return 0;
+  int64_t rows = inT.getNumElements() / dd;
+  int64_t tabRows = std::max<int64_t>(1, tabT.getNumElements() / half);
+  int64_t blocks = std::max<int64_t>(1, rows / tabRows);
+  int64_t eb = bytesOf(inT);
+  int64_t rowBytes = 2 * 3 * dd * eb + 2 * dd * 4;
+  int64_t budget =
+      int64_t(d.memory(npu::MemoryKind::Scratchpad)->sizeBytes) / 2;
+  int64_t tr = std::clamp<int64_t>(budget / rowBytes, 1, tabRows);
+  int64_t tiles = ceilDiv(tabRows, tr);
+  // cos and sin share one buffer (interleaved halves of its rows), so the
+  // sin DMA waits for the cos DMA to land, and the load queue with it.
+  const npu::MemoryLevel *dram = d.memory(npu::MemoryKind::DRAM);
+  double table = 2.0 * dmaRuns(d, 1, std::min(tr, tabRows) * half * eb) +
+                 dram->latencyCycles;
+  return pipelineRows(
+      d, blocks, tabRows, tr,
+      [&](int64_t n) {
+        RowStep s;
+        int64_t e = n * half;
+        s.load = dmaRuns(d, 1, n * dd * eb) +
+                 table * double(tiles - 1) / double(blocks * tiles);
+        s.compute = 4 * vecIssue(d, e, e * (2 * eb + 4), false) +
+                    2 * vecIssue(d, e, e * (8 + eb), false) +
+                    d.vectorLatencyCycles;
+        s.store = dmaRuns(d, 1, n * dd * eb);
+        return s;
+      },
+      table, d.vectorLatencyCycles);
+}
+} // namespace
+
+/// The copies of a slice (one, read through the slice's strides) or a
+/// concat (one per input, into its window of the result); `interleaved`
+/// when the concat's windows interleave in memory.
+static SmallVector<StridedCopy> copiesOf(Operation *op, bool &interleaved) {
+  SmallVector<StridedCopy> out;
+  interleaved = false;
+  auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!rt || !rt.hasStaticShape() || rt.getRank() < 1)
+    return out;
+  if (auto s = dyn_cast<SliceOp>(op)) {
+    auto in = cast<RankedTensorType>(s.getInput().getType());
+    if (!in.hasStaticShape() || in.getRank() != rt.getRank())
+      return out;
+    SmallVector<int64_t> src = rowMajor(in.getShape());
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      src[i] *= s.getSteps() ? (*s.getSteps())[i] : 1;
+    out.push_back(
+        stridedCopy(rt.getShape(), src, rowMajor(rt.getShape()), bytesOf(rt)));
+    return out;
+  }
+  auto cat = dyn_cast<ConcatOp>(op);
+  if (!cat)
+    return out;
+  int64_t axis = int64_t(cat.getAxis());
+  if (axis < 0)
+    axis += rt.getRank();
+  for (int64_t i = 0; i < axis; ++i)
+    interleaved |= rt.getDimSize(i) != 1;
+  SmallVector<int64_t> dst = rowMajor(rt.getShape());
+  for (Value v : cat.getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!t.hasStaticShape())
+      return {};
+    if (t.getNumElements() == 0)
+      continue;
+    out.push_back(
+        stridedCopy(t.getShape(), rowMajor(t.getShape()), dst, bytesOf(t)));
+  }
+  return out;
+}
+
+/// A slice's or concat's nest, with the row tile copyThroughSpad takes
+/// without a schedule (they have no schedule loops: the CPU and GPU
+/// pipelines would tile a strided slice's linalg.generic by them).
+static double estimateCopyNest(const npu::NPUTargetDescription &d,
+                               Operation *op) {
+  bool interleaved;
+  SmallVector<StridedCopy> copies = copiesOf(op, interleaved);
+  SmallVector<int64_t> tiles;
+  for (const StridedCopy &c : copies)
+    tiles.push_back(defaultCopyRows(d, c));
+  return estimateStridedCopies(d, copies, tiles, interleaved);
+}
+
+SmallVector<NPUNestPrediction>
+kiln::predictNPUNests(const npu::NPUTargetDescription &d, Operation *funcOp) {
+  SmallVector<NPUNestPrediction> nests;
+  auto func = dyn_cast<func::FuncOp>(funcOp);
+  if (!func || !func.getBody().hasOneBlock())
+    return nests;
+  NPUCostModel model(d);
+  double hz = d.frequencyGHz * 1e9;
+  Block &body = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  // What the lowering writes in place and what it copies at the end.
+  llvm::DenseSet<Value> inPlace;
+  SmallVector<Value> copies;
+  for (Value v : ret.getOperands()) {
+    if (isa<BlockArgument>(v) || inPlace.count(v) ||
+        isa_and_nonnull<ConstantOp>(v.getDefiningOp()))
+      copies.push_back(v);
+    else
+      inPlace.insert(v);
+  }
+  llvm::SmallPtrSet<Operation *, 8> fused;
+  auto add = [&](Operation *op, StringRef what, double cycles) {
+    nests.push_back({op, what.str(), cycles});
+  };
+  auto contiguous = [&](RankedTensorType t) {
+    SmallVector<int64_t> rm = rowMajor(t.getShape());
+    return stridedCopy(t.getShape(), rm, rm, bytesOf(t));
+  };
+  for (Operation &opRef : body.without_terminator()) {
+    Operation *op = &opRef;
+    if (isa<ConstantOp>(op) || fused.count(op) || op->getNumResults() != 1)
+      continue;
+    if (auto mm = dyn_cast<MatmulOp>(op))
+      for (const NPUDrainStep &step : npuDrainEpilogue(mm))
+        fused.insert(step.op);
+    auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!rt || !rt.hasStaticShape() || rt.getNumElements() == 0)
+      continue;
+    StringRef name = op->getName().getStringRef();
+    if (isa<ReshapeOp>(op)) {
+      // A view, unless it is written to a function result.
+      if (inPlace.count(op->getResult(0))) {
+        StridedCopy c = contiguous(rt);
+        add(op, name, estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+      }
+      continue;
+    }
+    if (auto g = dyn_cast<GatherOp>(op)) {
+      add(op, name, estimateGather(d, g));
+      continue;
+    }
+    if (auto rope = dyn_cast<RopeOp>(op)) {
+      add(op, name, estimateRope(d, rope));
+      continue;
+    }
+    if (isa<SliceOp, ConcatOp>(op)) {
+      add(op, name, estimateCopyNest(d, op));
+      continue;
+    }
+    bool elementwise = isElementwise(op) || isa<CastOp, WhereOp>(op);
+    if (elementwise)
+      for (const StridedCopy &c : broadcastCopies(op))
+        add(op, "broadcast", estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+    auto schedule = op->getAttrOfType<ScheduleAttr>(kScheduleAttrName);
+    if (schedule) {
+      CostEstimate e = model.estimate(op, schedule);
+      if (e.fits) {
+        add(op, name, e.seconds * hz);
+        continue;
+      }
+    }
+    if (elementwise) {
+      add(op, name, estimateVectorNest(d, op));
+      continue;
+    }
+    if (auto t = dyn_cast<TransposeOp>(op)) {
+      std::optional<CopyPlan> p = copyPlanOf(op);
+      if (p) {
+        add(op, name, estimateCopy(d, *p, defaultCopyRows(d, contiguous(rt))));
+        continue;
+      }
+    }
+    // An op the NPU cost model has no estimate for: say so, count nothing.
+    add(op, (name + " (no estimate)").str(), 0);
+  }
+  for (Value v : copies) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getNumElements() == 0)
+      continue;
+    StridedCopy c = contiguous(t);
+    add(ret, "result copy", estimateStridedCopy(d, c, defaultCopyRows(d, c)));
+  }
+  return nests;
+}
+
+void kiln::printNPUPredictions(
+    const npu::NPUTargetDescription &d, Operation *module,
+    const llvm::DenseMap<Operation *, std::string> &keys, raw_ostream &os) {
+  module->walk([&](func::FuncOp func) {
+    double total = 0;
+    for (const NPUNestPrediction &n : predictNPUNests(d, func)) {
+      std::string key = keys.lookup(n.op);
+      os << llvm::formatv("{0} {1} {2:f0} cycles\n",
+                          key.empty() ? func.getSymName().str() + ":-" : key,
+                          n.nest, n.cycles);
+      total += n.cycles;
+    }
+    os << llvm::formatv("total @{0}: {1:f0} cycles, {2:f3} us\n",
+                        func.getSymName(), total,
+                        total / (d.frequencyGHz * 1e3));
+  });
 }
