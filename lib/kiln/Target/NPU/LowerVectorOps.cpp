@@ -165,8 +165,9 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           b, loc,
           reshapeView(loc, memOf.lookup(v), RankedTensorType::get({cols}, ein)),
           subview(loc, staging, {b.getIndexAttr(int64_t(i) * cols)}, {c}, 1));
-    // (The load queue's writes to params first: the compute queue's
-    // conversion after them needs no token back to the load queue.)
+    // (The load queue's writes to params first: then params changes hands
+    // once, load to compute. The other order is valid too but costs
+    // kiln-npu-insert-tokens a second hand-off token, compute to load.)
     if (!scalarVals.empty())
       npu::DmaOp::create(
           b, loc, scalarsInDram(loc, scalarVals, f32),
