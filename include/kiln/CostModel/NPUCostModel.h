@@ -82,7 +82,7 @@ npuCausalBandOffsets(int64_t sq, int64_t sk, int64_t tq, int64_t tk);
 /// the outer x inner rows. One nest, but for a reduce whose axes are
 /// several blocks of dims (e.g. axes [0, 2] of a rank-3 input): one nest
 /// per block, innermost first, each reducing the previous one's result
-/// (f32 DRAM temporaries between them). Empty for other ops.
+/// (DRAM temporaries in npuRowwiseComputeType between them). Empty for other ops.
 struct NPURowwiseStep {
   int64_t outer = 1, reduced = 1, inner = 1;
 };

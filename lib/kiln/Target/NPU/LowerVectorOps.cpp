@@ -27,7 +27,8 @@ namespace kiln::npu_lowering {
 ///    several outer rows, or part of one run (npuRowTileShape).
 ///  - a reduce whose axes are several blocks of dims (e.g. [0, 2]): one
 ///    such nest per block, innermost first, each reducing the previous
-///    one's result through an f32 DRAM temporary (the first nest reads the
+///    one's result through a DRAM temporary in the compute type (f32, or
+///    an integer reduce's accumulator; the first nest reads the
 ///    input once and the later ones read far less; a permutation of the
 ///    input through DRAM would move all of it twice more). max/min/sum
 ///    compose; a mean sums and scales once, in the last nest.
@@ -35,6 +36,9 @@ namespace kiln::npu_lowering {
 /// bf16 and f16 compute in f32: the tile is converted after its load and
 /// the result rounded once before its store (the vector copy rounds to
 /// nearest even), as the reference interpreter rounds once per op.
+/// Integer reduces stay in the integer domain (exact): vec_reduce reads
+/// the tile in its type into i32 or i64 per-row values, a mean divides
+/// them by the count (truncating), one copy converts to the type.
 LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   Location loc = op->getLoc();
   Value input = op->getOperand(0);
