@@ -84,11 +84,18 @@ npuCausalBandOffsets(int64_t sq, int64_t sk, int64_t tq, int64_t tk);
 /// the outer x inner rows. One nest, but for a reduce whose axes are
 /// several blocks of dims (e.g. axes [0, 2] of a rank-3 input): one nest
 /// per block, innermost first, each reducing the previous one's result
-/// (f32 DRAM temporaries between them). Empty for other ops.
+/// (DRAM temporaries in npuRowwiseComputeType between them). Empty for other ops.
 struct NPURowwiseStep {
   int64_t outer = 1, reduced = 1, inner = 1;
 };
 llvm::SmallVector<NPURowwiseStep> npuRowwiseSteps(mlir::Operation *op);
+/// The type those nests compute in: f32 for f32, bf16 and f16 inputs; for
+/// a reduce of i8, i32 or i64 its integer accumulator (exact, no float
+/// round trip): i64 for i64, and for a mean of i32 (or of i8 over more
+/// than 2^24 elements), whose truncated quotient needs the exact sum;
+/// else i32 (a sum wrapped there and again at the result's type is the
+/// reference's). Null for any other element type.
+mlir::Type npuRowwiseComputeType(mlir::Operation *op);
 /// The [outer, inner] extent of a tile of `rows` rows of `s` (the row tile
 /// the schedule holds): whole inner runs times several outer rows when
 /// `rows` covers the inner dim, else part of one inner run.

@@ -454,11 +454,13 @@ double dmaRuns(const npu::NPUTargetDescription &d, int64_t runs,
 /// Issue cycles of one vector instruction over `elems` elements whose
 /// operands move `bytes` through SPAD: its groups (special functions:
 /// special_cycles each), at least the scratchpad banks' time.
+/// `wide`: in the int64 domain (i64_cycles per group, but for copies).
 double vecIssue(const npu::NPUTargetDescription &d, int64_t elems,
-                int64_t bytes, bool special) {
+                int64_t bytes, bool special, bool wide = false) {
   const npu::MemoryLevel *spad = d.memory(npu::MemoryKind::Scratchpad);
   double groups = double(ceilDiv(elems, d.vectorLanes)) *
-                  (special ? d.vectorSpecialCycles : 1);
+                  (special ? d.vectorSpecialCycles : 1) *
+                  (wide ? d.vectorI64Cycles : 1);
   double bank = std::ceil(double(bytes) /
                           double(spad->banks * spad->bankBytesPerCycle));
   return std::max(groups, bank);
@@ -514,7 +516,9 @@ double pipelineRows(const npu::NPUTargetDescription &d, int64_t outer,
 /// One nest of lowerRowwise for a softmax, layer_norm, rms_norm or reduce
 /// (npuRowwiseSteps): rows x cols (rows = outer x inner, cols reduced) in
 /// tiles of rows, f32 on chip (a bf16/f16 tile converted by the vector
-/// copy after its load, the result before its store).
+/// copy after its load, the result before its store); a reduce of
+/// integers keeps its tile in its type and accumulates in i32 or i64
+/// (npuRowwiseComputeType; the int64 domain at i64_cycles per group).
 struct RowwisePlan {
   int64_t rank = 0, rows = 0, cols = 0;
   NPURowwiseStep step;
@@ -523,6 +527,11 @@ struct RowwisePlan {
   int64_t scalars = 0;   // 1/cols, epsilon
   int64_t ebIn = 4, ebOut = 4; // DRAM element bytes of input and result
   int64_t chunk = 0; // chunks of the reduced dim (0: whole rows)
+  bool convertIn = false, convertOut = false; // vector copies to/from ebAcc
+  bool integer = false; // the integer domain (a reduce of integers)
+  bool wide = false;    // ... the int64 one
+  int64_t ebX = 4;      // on-chip bytes of a tile element
+  int64_t ebAcc = 4;    // bytes of the per-row values (and parameters)
 };
 
 /// The nests of `op`, in order (several for a reduce over blocks of axes,
@@ -532,9 +541,13 @@ SmallVector<RowwisePlan> rowwisePlansOf(Operation *op) {
   auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
   if (steps.empty() || t.getRank() < 2)
     return {};
-  Type e = t.getElementType();
-  if (!e.isF32() && !e.isBF16() && !e.isF16())
+  Type e = t.getElementType(), ec = npuRowwiseComputeType(op);
+  if (!ec)
     return {};
+  bool integer = isa<IntegerType>(ec);
+  auto bytesOf = [](Type t) {
+    return std::max<int64_t>(1, t.getIntOrFloatBitWidth() / 8);
+  };
   auto layerNorm = dyn_cast<LayerNormOp>(op);
   auto rmsNorm = dyn_cast<RmsNormOp>(op);
   auto reduce = dyn_cast<ReduceOp>(op);
@@ -548,8 +561,14 @@ SmallVector<RowwisePlan> rowwisePlansOf(Operation *op) {
     p.rows = s.outer * s.inner;
     if (p.rows == 0 || p.cols == 0)
       return {};
-    p.ebIn = i == 0 && !e.isF32() ? 2 : 4;
-    p.ebOut = last && !e.isF32() ? 2 : 4;
+    p.ebAcc = bytesOf(ec);
+    p.ebIn = i == 0 ? bytesOf(e) : p.ebAcc;
+    p.ebOut = last ? bytesOf(e) : p.ebAcc;
+    p.integer = integer;
+    p.wide = integer && ec.isInteger(64);
+    p.ebX = integer ? p.ebIn : 4;
+    p.convertIn = p.ebIn != p.ebX;
+    p.convertOut = p.ebOut != p.ebAcc;
     p.softmax = isa<SoftmaxOp>(op);
     p.layerNorm = bool(layerNorm);
     p.reduce = bool(reduce);
@@ -572,11 +591,23 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
   // {elements, SPAD bytes of all operands, special}
   SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
   auto reduceRows = [&] { ins.push_back({rc, 4 * rc + 4 * r, false}); };
+  if (p.reduce && p.integer) {
+    // The reduction (and a mean's truncating division, at special_cycles)
+    // in the integer domain, the result's conversion (a copy: one group
+    // per cycle even from i64).
+    double cycles = vecIssue(d, rc, p.ebX * rc + p.ebAcc * r, false, p.wide);
+    int64_t n = 1;
+    if (p.mean)
+      cycles += vecIssue(d, r, 3 * p.ebAcc * r, true, p.wide), ++n;
+    if (p.convertOut)
+      cycles += vecIssue(d, r, (p.ebOut + p.ebAcc) * r, false), ++n;
+    return cycles + double(n - 1) * d.vectorLatencyCycles;
+  }
   auto perRow = [&](bool special) {
     ins.push_back({r, (special ? 8 : 12) * r, special});
   };
   auto perElem = [&] { ins.push_back({rc, 12 * rc, false}); };
-  if (p.ebIn != 4)
+  if (p.convertIn)
     ins.push_back({rc, (p.ebIn + 4) * rc, false}); // to f32
   if (p.reduce) {
     reduceRows();
@@ -604,7 +635,7 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
       perElem(); // * scale, + bias
   }
   int64_t outElems = p.reduce ? r : rc;
-  if (p.ebOut != 4)
+  if (p.convertOut)
     ins.push_back({outElems, (p.ebOut + 4) * outElems, false}); // rounded
   double cycles = 0;
   for (auto [elems, bytes, special] : ins)
@@ -616,6 +647,16 @@ double rowwiseCompute(const npu::NPUTargetDescription &d,
 int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
   auto [to, ti] = npuRowTileShape(p.step, tr);
   int64_t rows = to * ti;
+  if (p.reduce && p.integer) {
+    // The tile in its type (double-buffered); the per-row values (the
+    // running ones double-buffered, and per chunk), the divisor, the
+    // result in its type.
+    bool chunked = p.chunk && p.chunk < p.cols;
+    int64_t tileElems = rows * (chunked ? p.chunk : p.cols);
+    return 2 * tileElems * p.ebX +
+           p.ebAcc * ((chunked ? 3 : 2) * rows + p.scalars) +
+           (p.convertOut ? 2 * rows * p.ebOut : 0);
+  }
   if (p.chunk && p.chunk < p.cols) {
     // Chunk tiles double-buffered: x (reduce), x and y in each of
     // softmax's two passes; in (per pass) and out in the type; the running
@@ -624,19 +665,19 @@ int64_t rowwiseSpadBytes(const RowwisePlan &p, int64_t tr) {
     int64_t tileElems = rows * p.chunk, passes = p.reduce ? 1 : 2;
     return 4 * (2 * (p.reduce ? 1 : 4) * tileElems + 8 * rows + p.scalars +
                 2 * p.paramRows * p.chunk) +
-           2 * tileElems * ((p.ebIn != 4 ? passes * p.ebIn : 0) +
-                            (p.ebOut != 4 && !p.reduce ? p.ebOut : 0)) +
-           (p.ebIn != 4 ? 2 * p.paramRows * p.chunk * p.ebIn : 0) +
-           (p.ebOut != 4 ? 2 * rows * p.ebOut : 0);
+           2 * tileElems * ((p.convertIn ? passes * p.ebIn : 0) +
+                            (p.convertOut && !p.reduce ? p.ebOut : 0)) +
+           (p.convertIn ? 2 * p.paramRows * p.chunk * p.ebIn : 0) +
+           (p.convertOut ? 2 * rows * p.ebOut : 0);
   }
   int64_t tiles = p.reduce ? 1 : 2; // x (and y), double-buffered
   // Per-row values: double-buffered but for softmax's.
   int64_t bytes = 4 * (2 * tiles * rows * p.cols +
                        (p.softmax ? 1 : 2) * rows +
                        p.paramRows * p.cols + p.scalars);
-  if (p.ebIn != 4) // the tile in its type, the parameters' staging
+  if (p.convertIn) // the tile in its type, the parameters' staging
     bytes += p.ebIn * (2 * rows * p.cols + p.paramRows * p.cols);
-  if (p.ebOut != 4) // the result in its type
+  if (p.convertOut) // the result in its type
     bytes += p.ebOut * 2 * rows * (p.reduce ? 1 : p.cols);
   return bytes;
 }
@@ -679,9 +720,20 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
           [&](int64_t u) {
             int64_t rc = r * u;
             SmallVector<std::tuple<int64_t, int64_t, bool>> ins;
-            if (p.ebIn != 4)
+            if (p.convertIn)
               ins.push_back({rc, (p.ebIn + 4) * rc, false});
             bool norm = !p.reduce && !p.softmax;
+            if (p.reduce && p.integer) {
+              // (The first chunk reduces into the running values, the
+              // others into their own and combine.)
+              RowStep s;
+              s.compute = vecIssue(d, rc, p.ebX * rc + p.ebAcc * r, false,
+                                   p.wide) +
+                          vecIssue(d, r, 3 * p.ebAcc * r, false, p.wide) +
+                          d.vectorLatencyCycles;
+              s.load = dma(tileOuter, tileInner, u, p.ebIn);
+              return s;
+            }
             if (p.reduce) {
               ins.push_back({rc, 4 * rc + 4 * r, false});
               ins.push_back({r, 12 * r, false});
@@ -695,7 +747,7 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
               ins.push_back({rc, 4 * rc + 4 * r, false}); // sum
               ins.push_back({r, 12 * r, false});          // q + ..
             } else if (norm) {
-              if (p.paramRows && p.ebIn != 4)
+              if (p.paramRows && p.convertIn)
                 ins.push_back({p.paramRows * u,
                                (p.ebIn + 4) * p.paramRows * u, false});
               if (p.layerNorm)
@@ -703,7 +755,7 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
               ins.push_back({rc, 12 * rc, false});   // * rstd
               for (int64_t k = 0; k < p.paramRows; ++k)
                 ins.push_back({rc, 12 * rc, false}); // * scale, + bias
-              if (p.ebOut != 4)
+              if (p.convertOut)
                 ins.push_back({rc, (p.ebOut + 4) * rc, false});
             } else if (!output) {
               ins.push_back({rc, 4 * rc + 4 * r, false}); // chunk max
@@ -720,7 +772,7 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
               ins.push_back({rc, 12 * rc, false}); // x - m
               ins.push_back({rc, 8 * rc, true});   // exp
               ins.push_back({rc, 12 * rc, true});  // / s
-              if (p.ebOut != 4)
+              if (p.convertOut)
                 ins.push_back({rc, (p.ebOut + 4) * rc, false});
             }
             RowStep s;
@@ -741,13 +793,17 @@ double estimateChunkedRows(const npu::NPUTargetDescription &d,
                     (vecIssue(d, r, 12 * r, false) + d.vectorLatencyCycles) +
                 vecIssue(d, r, 8 * r, true);
     if (p.reduce) // mean, rounding, store of the per-row values
-      cycles += (p.mean ? vecIssue(d, r, 12 * r, false) : 0.0) +
-                (p.ebOut != 4 ? vecIssue(d, r, (p.ebOut + 4) * r, false)
-                              : 0.0) +
+      cycles += (p.mean ? p.integer
+                              ? vecIssue(d, r, 3 * p.ebAcc * r, true, p.wide)
+                              : vecIssue(d, r, 12 * r, false)
+                        : 0.0) +
+                (p.convertOut
+                     ? vecIssue(d, r, (p.ebOut + p.ebAcc) * r, false)
+                     : 0.0) +
                 dmaRuns(d, 1, r * p.ebOut);
     return cycles;
   };
-  double cycles = p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0;
+  double cycles = p.scalars ? dmaRuns(d, 1, p.scalars * p.ebAcc) : 0.0;
   if (whole) {
     int64_t full = v.outer / to, rem = v.outer % to;
     cycles += double(full) * rowTile(to, v.inner) +
@@ -767,8 +823,8 @@ double estimateRowwise(const npu::NPUTargetDescription &d,
   const NPURowwiseStep &v = p.step;
   auto [to, ti] = npuRowTileShape(v, tr);
   double setup = double(p.paramRows) * dmaRuns(d, 1, p.cols * p.ebIn) +
-                 (p.scalars ? dmaRuns(d, 1, p.scalars * 4) : 0.0);
-  if (p.paramRows && p.ebIn != 4)
+                 (p.scalars ? dmaRuns(d, 1, p.scalars * p.ebAcc) : 0.0);
+  if (p.paramRows && p.convertIn)
     setup += vecIssue(d, p.paramRows * p.cols,
                       (p.ebIn + 4) * p.paramRows * p.cols, false) +
              d.vectorLatencyCycles;
@@ -913,6 +969,27 @@ SmallVector<NPURowwiseStep> kiln::npuRowwiseSteps(Operation *op) {
   if (steps.empty())
     steps.push_back({t.getNumElements(), 1, 1});
   return steps;
+}
+
+Type kiln::npuRowwiseComputeType(Operation *op) {
+  auto t = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!t)
+    return {};
+  Type e = t.getElementType();
+  Builder b(op->getContext());
+  if (e.isF32() || e.isBF16() || e.isF16())
+    return b.getF32Type();
+  auto reduce = dyn_cast<ReduceOp>(op);
+  if (!reduce || !(e.isInteger(8) || e.isInteger(32) || e.isInteger(64)))
+    return {};
+  int64_t count = 1;
+  if (t.hasStaticShape())
+    for (int64_t a : reduce.getAxes())
+      count *= t.getDimSize(a < 0 ? a + t.getRank() : a);
+  bool mean = reduce.getKind() == ReduceKind::mean;
+  if (e.isInteger(64) || (mean && (e.isInteger(32) || count > (1 << 24))))
+    return b.getI64Type();
+  return b.getI32Type();
 }
 
 std::pair<int64_t, int64_t> kiln::npuRowTileShape(const NPURowwiseStep &s,

@@ -2,10 +2,12 @@
 //
 // The three queues run independently; only tokens order them. Within one
 // queue the hardware orders accesses itself (docs/npu.md), so only buffers
-// that two queues touch need tokens: a producer/consumer pair of counting
-// semaphores per buffer (full, free), with `free` credited with as many
-// slots as the buffer has copies, which is what lets the DMA of tile i+1
-// run while tile i computes. Runs before kiln-npu-multi-buffer, while each
+// that two queues touch need tokens (counting semaphores): one per hand-off
+// of the buffer from one queue to the other in program order (usually one:
+// `full`, producer to consumer), and `free`, which the last queue to use
+// the buffer hands back to the first, credited with as many slots as the
+// buffer has copies: what lets the DMA of tile i+1 run while tile i
+// computes. Runs before kiln-npu-multi-buffer, while each
 // tile's alloc still sits in the loop body that produces and consumes it.
 //
 //===----------------------------------------------------------------------===//
@@ -113,37 +115,65 @@ struct InsertTokens : kiln::impl::KilnNPUInsertTokensBase<InsertTokens> {
       llvm::sort(users, [&](Operation *x, Operation *y) {
         return position[x] < position[y];
       });
-      StringRef producer = queueOf(users.front()), consumer;
+      // The users in runs of one queue, at the level of the alloc's block
+      // (a loop holding users stands for them): each hand-off from one run
+      // to the next is a token that the first run's queue signals after
+      // its last use and the next run's queue awaits before its first. A
+      // buffer may change hands several times (e.g. the compute queue
+      // writes part of it, a DMA the rest, then the compute queue reads
+      // both): one token per hand-off, so every wait has its signal
+      // earlier in program order.
+      struct Run {
+        StringRef queue;
+        Operation *first, *last;
+      };
+      SmallVector<Run> runs;
+      StringRef other;
+      Block *block = alloc->getBlock();
       for (Operation *u : users) {
         StringRef q = queueOf(u);
-        if (q == producer)
-          continue;
-        if (!consumer.empty() && q != consumer)
-          return alloc.emitOpError()
-                 << "is used by three queues; the NPU lowering gives each "
-                    "on-chip buffer one producer and one consumer queue";
-        consumer = q;
-      }
-      if (consumer.empty())
-        continue;
-      Block *block = alloc->getBlock();
-      Operation *firstP = nullptr, *lastP = nullptr, *firstC = nullptr,
-                *lastC = nullptr;
-      for (Operation *u : users) {
         Operation *a = block->findAncestorOpInBlock(*u);
-        if (queueOf(u) == producer) {
-          firstP = firstP ? firstP : a;
-          lastP = a;
-        } else {
-          firstC = firstC ? firstC : a;
-          lastC = a;
+        if (q != queueOf(users.front())) {
+          if (!other.empty() && q != other)
+            return alloc.emitOpError()
+                   << "is used by three queues; the NPU lowering gives each "
+                      "on-chip buffer at most two";
+          other = q;
         }
+        if (!runs.empty() && runs.back().queue == q) {
+          runs.back().last = a;
+          continue;
+        }
+        // Two queues' uses inside one op of the block (e.g. one loop): no
+        // place between them in this block for the hand-off.
+        if (!runs.empty() && runs.back().last == a)
+          return alloc.emitOpError()
+                 << "is used by the " << runs.back().queue << " and the " << q
+                 << " queues inside one "
+                 << a->getName()
+                 << "; the NPU lowering allocates a buffer that two queues "
+                    "share in the block that holds their uses";
+        runs.push_back({q, a, a});
       }
-      int32_t full = next++, free = next++;
+      if (runs.size() < 2)
+        continue;
+      // `free`: the slots the last run's queue hands back to the first
+      // run's queue (credited `slots` times up front); none when the same
+      // queue opens and closes the buffer's use (its own order suffices).
+      StringRef producer = runs.front().queue, consumer = runs.back().queue;
+      bool needFree = producer != consumer;
+      SmallVector<int32_t> handoff;
+      int32_t free = -1;
+      handoff.push_back(next++);
+      if (needFree)
+        free = next++;
+      for (size_t k = 2; k < runs.size(); ++k)
+        handoff.push_back(next++);
       if (target && uint32_t(next) > target.getTokens())
         return alloc.emitOpError()
-               << "needs " << next << " tokens (2 per on-chip buffer shared "
-               << "by two queues" << (firstToken ? ", 3 for barriers" : "")
+               << "needs " << next << " tokens (per on-chip buffer shared "
+               << "by two queues, one per hand-off between them and one for "
+               << "its free slots" << (firstToken ? "; 3 for barriers" : "")
                << ") but " << target.getName() << " has "
                << target.getTokens();
       int64_t slots = 1;
@@ -171,26 +201,32 @@ struct InsertTokens : kiln::impl::KilnNPUInsertTokensBase<InsertTokens> {
             ((*ub - *lb + *st - 1) / *st) % slots == 0)
           owner = {};
       }
-      if (owner)
-        b.setInsertionPoint(owner);
-      else
-        b.setInsertionPointToStart(&nest.getRegion().front());
-      for (int64_t s = 0; s < slots; ++s)
-        SignalOp::create(b, loc, consumer, free);
-      b.setInsertionPoint(firstP);
-      WaitOp::create(b, loc, producer, free);
-      b.setInsertionPointAfter(lastP);
-      SignalOp::create(b, loc, producer, full);
-      b.setInsertionPoint(firstC);
-      WaitOp::create(b, loc, consumer, full);
-      b.setInsertionPointAfter(lastC);
-      SignalOp::create(b, loc, consumer, free);
-      if (owner)
-        b.setInsertionPointAfter(owner);
-      else
-        b.setInsertionPoint(nest.getRegion().front().getTerminator());
-      for (int64_t s = 0; s < slots; ++s)
+      if (needFree) {
+        if (owner)
+          b.setInsertionPoint(owner);
+        else
+          b.setInsertionPointToStart(&nest.getRegion().front());
+        for (int64_t s = 0; s < slots; ++s)
+          SignalOp::create(b, loc, consumer, free);
+        b.setInsertionPoint(runs.front().first);
         WaitOp::create(b, loc, producer, free);
+      }
+      for (size_t k = 0; k + 1 < runs.size(); ++k) {
+        b.setInsertionPointAfter(runs[k].last);
+        SignalOp::create(b, loc, runs[k].queue, handoff[k]);
+        b.setInsertionPoint(runs[k + 1].first);
+        WaitOp::create(b, loc, runs[k + 1].queue, handoff[k]);
+      }
+      if (needFree) {
+        b.setInsertionPointAfter(runs.back().last);
+        SignalOp::create(b, loc, consumer, free);
+        if (owner)
+          b.setInsertionPointAfter(owner);
+        else
+          b.setInsertionPoint(nest.getRegion().front().getTerminator());
+        for (int64_t s = 0; s < slots; ++s)
+          WaitOp::create(b, loc, producer, free);
+      }
     }
     return success();
   }

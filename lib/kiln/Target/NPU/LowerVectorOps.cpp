@@ -27,7 +27,8 @@ namespace kiln::npu_lowering {
 ///    several outer rows, or part of one run (npuRowTileShape).
 ///  - a reduce whose axes are several blocks of dims (e.g. [0, 2]): one
 ///    such nest per block, innermost first, each reducing the previous
-///    one's result through an f32 DRAM temporary (the first nest reads the
+///    one's result through a DRAM temporary in the compute type (f32, or
+///    an integer reduce's accumulator; the first nest reads the
 ///    input once and the later ones read far less; a permutation of the
 ///    input through DRAM would move all of it twice more). max/min/sum
 ///    compose; a mean sums and scales once, in the last nest.
@@ -35,44 +36,81 @@ namespace kiln::npu_lowering {
 /// bf16 and f16 compute in f32: the tile is converted after its load and
 /// the result rounded once before its store (the vector copy rounds to
 /// nearest even), as the reference interpreter rounds once per op.
+/// Integer reduces stay in the integer domain (exact): vec_reduce reads
+/// the tile in its type into i32 or i64 per-row values, a mean divides
+/// them by the count (truncating), one copy converts to the type.
 LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   Location loc = op->getLoc();
   Value input = op->getOperand(0);
   auto inT = cast<RankedTensorType>(input.getType());
-  Type e = inT.getElementType(), f32 = b.getF32Type();
+  Type e = inT.getElementType();
   auto reduce = dyn_cast<ReduceOp>(op);
-  if (!e.isF32() && !e.isBF16() && !e.isF16())
-    return op->emitOpError() << "cannot run on the NPU yet: lowered for f32, "
-                                "bf16 and f16 only, not "
-                             << e << " (no host fallback; docs/npu-compiler.md)";
-  for (Type t : {e, f32})
-    if (!target.vectorSupports(t))
+  bool mean = reduce && reduce.getKind() == ReduceKind::mean;
+  bool integer = e.isInteger(8) || e.isInteger(32) || e.isInteger(64);
+  if (!e.isF32() && !e.isBF16() && !e.isF16() && !(reduce && integer))
+    return op->emitOpError()
+           << "cannot run on the NPU yet: lowered for f32, bf16 and f16"
+           << (reduce ? ", i8, i32 and i64" : "") << " only, not " << e
+           << " (no host fallback; docs/npu-compiler.md)";
+  // The elements each result reduces (a mean's divisor).
+  int64_t count = 1;
+  if (reduce)
+    for (int64_t a : reduce.getAxes())
+      count *= inT.getDimSize(a < 0 ? a + inT.getRank() : a);
+  // Integers reduce in the integer domain, exactly (docs/npu.md), in the
+  // accumulator `ec` (npuRowwiseComputeType: i64 for i64; i32 for i8/i32,
+  // where wrapping and again at the result's type is the reference's wrap
+  // of its i64 sum; a mean truncates the exact sum's quotient: i32 sums in
+  // i64, i8 sums in i32 while they cannot overflow it, |sum| <= 128 *
+  // count <= 2^31).
+  Type ec = npuRowwiseComputeType(op);
+  for (Type t : {e, ec})
+    if (!target.vectorSupports(t)) {
+      InFlightDiagnostic d = op->emitOpError()
+                             << "cannot run on the NPU: the vector unit of "
+                             << target.getName() << " does not compute on "
+                             << t;
+      if (t != e && integer && mean && ec.isInteger(64))
+        d << " (a mean of " << e << " sums exactly in it)";
+      else if (t != e && integer)
+        d << " (" << e << " reductions accumulate in it)";
+      return d << " (no host fallback; docs/npu-compiler.md)";
+    }
+  // A reduction over no elements: sum (and an integer mean) is 0, a float
+  // mean NaN (0/0), as the reference interpreter defines them; max and
+  // min have no value (the reference rejects them too).
+  if (reduce && count == 0) {
+    if (!mean && reduce.getKind() != ReduceKind::sum)
       return op->emitOpError()
-             << "cannot run on the NPU: the vector unit of " << target.getName()
-             << " does not compute on " << t
-             << " (no host fallback; docs/npu-compiler.md)";
+             << "cannot compute " << stringifyReduceKind(reduce.getKind())
+             << " over zero elements (input " << inT
+             << "; the reference interpreter rejects it too)";
+    return fillResult(op, out,
+                      integer ? Attribute(b.getIntegerAttr(e, 0))
+                      : mean  ? Attribute(b.getFloatAttr(
+                                    e, APFloat::getNaN(
+                                           cast<FloatType>(e)
+                                               .getFloatSemantics())))
+                              : Attribute(b.getFloatAttr(e, 0.0)));
+  }
   SmallVector<NPURowwiseStep> steps = npuRowwiseSteps(op);
   if (steps.empty())
     return op->emitOpError() << "cannot run on the NPU yet: a static shape "
                                 "of rank 1 or more is needed";
-  int64_t count = 1; // the elements each result reduces (a mean's divisor)
-  for (const NPURowwiseStep &s : steps) {
+  for (const NPURowwiseStep &s : steps)
     if (s.reduced == 0 || s.outer * s.inner == 0)
       return op->emitOpError() << "cannot run on the NPU yet: empty rows";
-    count *= s.reduced;
-  }
-  bool mean = reduce && reduce.getKind() == ReduceKind::mean;
   Value inMem = memOf.lookup(input);
   for (auto [k, step] : llvm::enumerate(steps)) {
     bool first = k == 0, last = k + 1 == steps.size();
-    // Between the nests of a reduce: f32 results in DRAM.
+    // Between the nests of a reduce: partial results in DRAM, in `ec`.
     Value outMem = last ? out
                         : memref::AllocOp::create(
                               b, loc,
-                              MemRefType::get({step.outer * step.inner}, f32))
+                              MemRefType::get({step.outer * step.inner}, ec))
                               .getResult();
-    if (failed(lowerRowwiseNest(op, step, first, inMem, first ? e : f32,
-                                outMem, last ? e : f32,
+    if (failed(lowerRowwiseNest(op, step, first, inMem, first ? e : ec,
+                                outMem, last ? e : ec, ec,
                                 last && mean ? count : 0)))
       return failure();
     inMem = outMem;
@@ -80,11 +118,36 @@ LogicalResult Lowering::lowerRowwise(Operation *op, Value out) {
   return success();
 }
 
+/// `out` (a contiguous DRAM buffer) filled with `value`: one nest copying
+/// a one-element DRAM constant, read with stride 0, through SPAD.
+LogicalResult Lowering::fillResult(Operation *op, Value out,
+                                   Attribute value) {
+  Location loc = op->getLoc();
+  auto outT = cast<MemRefType>(out.getType());
+  Type e = outT.getElementType();
+  int64_t n = outT.getNumElements();
+  auto nest = openNest(op);
+  Value one = constantInDram(
+      loc, DenseElementsAttr::get(RankedTensorType::get({1}, e), value));
+  Value src = memref::ReinterpretCastOp::create(
+      b, loc,
+      MemRefType::get({n}, e,
+                      StridedLayoutAttr::get(b.getContext(), 0, {0})),
+      one, b.getIndexAttr(0), ArrayRef<OpFoldResult>{b.getIndexAttr(n)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0)});
+  if (failed(copyThroughSpad(op, src,
+                             reshapeView(loc, out,
+                                         RankedTensorType::get({n}, e)))))
+    return failure();
+  b.setInsertionPointAfter(nest);
+  return success();
+}
+
 LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                                          const NPURowwiseStep &step,
                                          bool scheduled, Value inMem,
                                          Type ein, Value out, Type eout,
-                                         int64_t meanOf) {
+                                         Type ec, int64_t meanOf) {
   Location loc = op->getLoc();
   Type f32 = b.getF32Type();
   auto softmax = dyn_cast<SoftmaxOp>(op);
@@ -93,8 +156,12 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   auto reduce = dyn_cast<ReduceOp>(op);
   int64_t outer = step.outer, cols = step.reduced, inner = step.inner;
   int64_t rows = outer * inner;
-  bool convertIn = !ein.isF32(), convertOut = !eout.isF32(),
-       aMajor = inner > 1;
+  // Integers (a reduce): the tile stays in its type (vec_reduce reads it
+  // and accumulates in `ec`); the result is converted if `ec` is not its
+  // type. Floats: the tile in f32.
+  bool integer = isa<IntegerType>(ec);
+  Type et = integer ? ein : f32;
+  bool convertIn = ein != et, convertOut = eout != ec, aMajor = inner > 1;
   // Row tiles: the schedule's (the NPU cost model's: level 1 at the
   // second-to-last loop, rows of [outer, inner]; for the first nest), or
   // without one x and y double-buffered in half of SPAD.
@@ -135,11 +202,13 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   // One SPAD buffer for the parameters: the scale and bias rows, then the
   // scalars (1/cols, epsilon). Each on-chip buffer shared by two queues
   // costs two tokens, and the smallest parts have few.
+  // (A mean of integers divides by the count, truncating: the exact
+  // quotient of the reference.)
   SmallVector<double> scalarVals;
   if (layerNorm || rmsNorm)
     scalarVals = {1.0 / cols, eps};
   else if (mean)
-    scalarVals = {1.0 / double(meanOf)};
+    scalarVals = {integer ? double(meanOf) : 1.0 / double(meanOf)};
   if (layerNorm && chunked)
     scalarVals.push_back(1.0 / CA); // the first chunk's mean
   Value scaleIn = layerNorm ? layerNorm.getScale()
@@ -154,7 +223,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   Value params;
   if (nRows + scalarVals.size() > 0) {
     int64_t n = scalarBase + int64_t(scalarVals.size());
-    params = allocTile(loc, {n}, f32, npu::MemSpace::SPAD, false);
+    params = allocTile(loc, {n}, ec, npu::MemSpace::SPAD, false);
     // bf16/f16 rows come in to a staging buffer and are converted once.
     Value staging =
         nRows && convertIn
@@ -165,11 +234,17 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           b, loc,
           reshapeView(loc, memOf.lookup(v), RankedTensorType::get({cols}, ein)),
           subview(loc, staging, {b.getIndexAttr(int64_t(i) * cols)}, {c}, 1));
-    // (The load queue's writes to params first: the compute queue's
-    // conversion after them needs no token back to the load queue.)
+    // (The load queue's writes to params first: then params changes hands
+    // once, load to compute. The other order is valid too but costs
+    // kiln-npu-insert-tokens a second hand-off token, compute to load.)
     if (!scalarVals.empty())
       npu::DmaOp::create(
-          b, loc, scalarsInDram(loc, scalarVals, f32),
+          b, loc,
+          integer ? constantInDram(
+                        loc, DenseElementsAttr::get(
+                                 RankedTensorType::get({1}, ec),
+                                 b.getIntegerAttr(ec, int64_t(scalarVals[0]))))
+                  : scalarsInDram(loc, scalarVals, f32),
           subview(loc, params, {b.getIndexAttr(scalarBase)},
                   {b.getIndexAttr(int64_t(scalarVals.size()))}, 1));
     if (nRows && convertIn)
@@ -314,7 +389,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
       rest();
     };
     auto load = [&]() {
-      Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+      Value x = tile(et), xe = convertIn ? tile(ein) : x;
       npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
       if (convertIn)
         npu::VecUnaryOp::create(b, loc, "copy", full(xe), full(x));
@@ -421,13 +496,13 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     }
     if (reduce) {
       // acc = fn over the chunks' reductions.
-      Value acc = rowTile(f32, inLoop);
+      Value acc = rowTile(ec, inLoop);
       StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
                      : reduce.getKind() == ReduceKind::min ? "min"
                                                            : "sum";
       chunkLoop([&](Value first) {
         Value x = load();
-        Value part = rowTile(f32, false);
+        Value part = rowTile(ec, false);
         ifElse(
             first,
             [&] { npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), acc); },
@@ -438,7 +513,8 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
             });
       });
       if (mean)
-        npu::VecBinaryOp::create(b, loc, "mul", acc, perRow(0), acc);
+        npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", acc,
+                                 perRow(0), acc);
       storeRows(acc);
       b.setInsertionPointAfter(region);
       return success();
@@ -487,20 +563,21 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     return success();
   }
 
-  // x: the tile in f32 (loaded directly, or through `xe` in the type).
-  Value x = tile(f32), xe = convertIn ? tile(ein) : x;
+  // x: the tile in `et` (loaded directly, or through `xe` in the type).
+  Value x = tile(et), xe = convertIn ? tile(ein) : x;
   npu::DmaOp::create(b, loc, dramTile(in3), dmaView(xe));
   Value fx = full(x);
   if (convertIn)
     npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
   if (reduce) {
-    Value rowv = rowTile(f32, inLoop);
+    Value rowv = rowTile(ec, inLoop);
     StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
                    : reduce.getKind() == ReduceKind::min ? "min"
                                                          : "sum";
     npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
     if (mean)
-      npu::VecBinaryOp::create(b, loc, "mul", rowv, perRow(0), rowv);
+      npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
+                               perRow(0), rowv);
     storeRows(rowv);
     b.setInsertionPointAfter(region);
     return success();

@@ -124,11 +124,16 @@ private:
   /// step of npuRowwiseSteps (LowerVectorOps.cpp).
   LogicalResult lowerRowwise(Operation *op, Value out);
   /// One such nest: `inMem` (element type `ein`) seen as `step`, the
-  /// result into `out` (`eout`); the schedule's row tile if `scheduled`;
-  /// a mean of `meanOf` elements when that is not 0.
+  /// result into `out` (`eout`), computed in `ec` (f32, or a reduce's
+  /// integer accumulator); the schedule's row tile if `scheduled`; a mean
+  /// of `meanOf` elements when that is not 0.
   LogicalResult lowerRowwiseNest(Operation *op, const NPURowwiseStep &step,
                                  bool scheduled, Value inMem, Type ein,
-                                 Value out, Type eout, int64_t meanOf);
+                                 Value out, Type eout, Type ec,
+                                 int64_t meanOf);
+  /// `out` (contiguous DRAM) filled with `value` (a reduction over no
+  /// elements), in a nest of its own.
+  LogicalResult fillResult(Operation *op, Value out, Attribute value);
   /// kiln.rope on the vector unit, per row tile (LowerRope.cpp).
   LogicalResult lowerRope(RopeOp op, Value out);
   /// kiln.attention, flash style (LowerAttention.cpp).
