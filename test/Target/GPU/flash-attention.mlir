@@ -47,15 +47,15 @@
 // S = Q K^T: K fragments without .trans.
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false}
 // CHECK: nvgpu.mma.sync
-// Scale (1 / sqrt(64)), ragged keys and causal limit hidden.
+// Scale (1 / sqrt(64) times log2 e), ragged keys and causal limit hidden.
 // CHECK: arith.mulf %{{.*}}, %cst{{.*}} : f32
 // CHECK: arith.cmpi uge, %{{.*}}, %c300
 // CHECK: arith.cmpi sgt
 // CHECK: arith.select
-// Row max over the quad, exp, rescale.
+// Row max over the quad, exp2 (scores in log2 units), rescale.
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32
-// CHECK: math.exp
+// CHECK: math.exp2
 // P from registers: two S tiles narrowed into one A fragment.
 // CHECK: arith.truncf %{{.*}} : vector<2xf32> to vector<2xf16>
 // CHECK: vector.insert %{{.*}}, %{{.*}} [3] : vector<2xf16> into vector<4x2xf16>
@@ -88,7 +88,8 @@ func.func @causal(%q: tensor<1x4x100x64xf16>, %k: tensor<1x2x300x64xf16>, %v: te
 // CHECK: nvvm.mma.sync {{.*}} {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
 // CHECK: %[[M:.*]] = memref.load %{{.*}}[%c0{{.*}}, %c0{{.*}}, %c0{{.*}}, %{{.*}}] : memref<1x1x1x64xbf16>
 // CHECK: %[[MF:.*]] = arith.extf %[[M]] : bf16 to f32
-// CHECK: arith.addf %{{.*}}, %[[MF]] : f32
+// CHECK: %[[S:.*]] = arith.addf %{{.*}}, %[[MF]] : f32
+// CHECK: arith.mulf %[[S]], %cst{{.*}} : f32
 func.func @masked_bf16(%q: tensor<2x2x64x128xbf16>, %k: tensor<2x2x64x128xbf16>, %v: tensor<2x2x64x128xbf16>, %m: tensor<1x1x1x64xbf16>) -> tensor<2x2x64x128xbf16> {
   %0 = kiln.attention %q, %k, %v mask %m {kiln.schedule = #kiln.schedule<tiles = [[1, 1, 64, 0, 0], [1, 1, 16, 32, 0], [1, 1, 16, 8, 16], [0, 0, 0, 2, 8]]>} : (tensor<2x2x64x128xbf16>, tensor<2x2x64x128xbf16>, tensor<2x2x64x128xbf16>, tensor<1x1x1x64xbf16>) -> tensor<2x2x64x128xbf16>
   return %0 : tensor<2x2x64x128xbf16>

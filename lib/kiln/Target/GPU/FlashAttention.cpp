@@ -456,7 +456,10 @@ struct FlashAttentionPass
 
       // Scale and mask each score: element (r, c) of tile j is query row
       // q0 + 16 warp + lane/4 + 8r, key kt*BN + 8j + 2(lane%4) + c.
+      // Scores in log2 units (exp(x) = exp2(x log2 e)): the scale and
+      // log2 e are one multiply when there is no mask.
       Value scaleV = h.f32(scale);
+      Value scaleLog2 = h.f32(scale * M_LOG2E);
       Value k0 = h.mul(kt, BN);
       SmallVector<Value> rowIdx;
       for (int64_t r = 0; r < 2; ++r)
@@ -467,7 +470,7 @@ struct FlashAttentionPass
           for (int64_t cc = 0; cc < 2; ++cc) {
             Value s = vector::ExtractOp::create(b, loc, sAcc[j],
                                                 ArrayRef<int64_t>{r, cc});
-            s = arith::MulFOp::create(b, loc, s, scaleV);
+            s = arith::MulFOp::create(b, loc, s, M ? scaleV : scaleLog2);
             Value key = h.add(k0, h.add(laneCol, j * 8 + cc));
             Value hidden;
             if (Sk % BN != 0)
@@ -478,9 +481,11 @@ struct FlashAttentionPass
               Value c = h.cmp(arith::CmpIPredicate::sgt, key, limit);
               hidden = hidden ? arith::OrIOp::create(b, loc, hidden, c) : c;
             }
-            if (M)
+            if (M) {
               s = applyMask(b, loc, M, mt, {batch, head, rowIdx[r], key},
                             {B, Hq, Sq, Sk}, s, negInf);
+              s = arith::MulFOp::create(b, loc, s, h.f32(M_LOG2E));
+            }
             if (hidden)
               s = h.select(hidden, negInf, s);
             x[j].push_back(s);
@@ -511,13 +516,13 @@ struct FlashAttentionPass
         Value isInf = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                             mx, negInf);
         Value base = h.select(isInf, h.f32(0), mx);
-        alpha[r] = math::ExpOp::create(
+        alpha[r] = math::Exp2Op::create(
             b, loc, arith::SubFOp::create(b, loc, args[oTiles + r], base));
         Value sum = h.f32(0);
         for (int64_t j = 0; j < sTiles; ++j)
           for (int64_t cc = 0; cc < 2; ++cc) {
             Value &e = x[j][r * 2 + cc];
-            e = math::ExpOp::create(b, loc,
+            e = math::Exp2Op::create(b, loc,
                                     arith::SubFOp::create(b, loc, e, base));
             sum = arith::AddFOp::create(b, loc, sum, e);
           }

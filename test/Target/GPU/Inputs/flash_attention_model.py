@@ -133,10 +133,12 @@ def kernel(q, k, v, scale, causal, mask, BM, BN, S):
                         row = q0 + wm0 + lane // 4 + 8 * r
                         for c in range(2):
                             key = kt * BN + (lane % 4) * 2 + j * 8 + c
+                            # Scores in log2 units: exp(x) = exp2(x log2 e).
                             val = s[j][:, r, c] * scale
                             if mask is not None:
                                 val = val + mask[np.where(row < Sq, row, 0),
                                                  np.where(key < Sk, key, 0)]
+                            val = val * np.float32(np.log2(np.e))
                             hidden = key >= Sk
                             if causal:
                                 hidden |= key > row + (Sk - Sq)
@@ -146,8 +148,8 @@ def kernel(q, k, v, scale, causal, mask, BM, BN, S):
                     mx = np.maximum(m[r], x[:, :, r, :].max(axis=(0, 2)))
                     mx = quad(mx, np.maximum)
                     base = np.where(mx == -np.inf, 0, mx)
-                    alpha[r] = np.exp(m[r] - base)
-                    x[:, :, r, :] = np.exp(x[:, :, r, :] - base[None, :, None])
+                    alpha[r] = np.exp2(m[r] - base)
+                    x[:, :, r, :] = np.exp2(x[:, :, r, :] - base[None, :, None])
                     lsum[r] = lsum[r] * alpha[r] + x[:, :, r, :].sum(axis=(0, 2))
                     m[r] = mx
                 for jd in range(Dv // 8):
