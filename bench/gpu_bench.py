@@ -27,7 +27,9 @@ GELU (Kiln fuses both into the matmul kernel's epilogue);
 torch.nn.functional.scaled_dot_product_attention (flash / memory-efficient
 kernels) for attention. The `path` column says how Kiln ran each matmul,
 from `kilnc --print-schedule`: `tc BMxBN/WMxWN/K.. sS` (tensor cores:
-block tile, warp tile, K tile, pipeline stages; docs/gpu.md) or `simt`. Ratio = peer time / Kiln time (1.0: as fast as the peer; the
+block tile, warp tile, K tile, pipeline stages; docs/gpu.md) or `simt`;
+and each attention: `flash BMxBN sS` (the fused flash-attention kernel:
+query rows per block, keys per tile, stages) or `decomposed`. Ratio = peer time / Kiln time (1.0: as fast as the peer; the
 issue asks f16 GEMM 4096^3 >= 0.5, fused attention >= 0.4).
 """
 
@@ -151,12 +153,21 @@ class KilnKernel:
                               capture_output=True, text=True)
         paths = []
         for line in done.stdout.splitlines():
-            if " kiln.matmul " not in line or "tiles = [[" not in line:
+            if (" kiln.matmul " not in line and " kiln.attention " not in line
+                    or "tiles = [[" not in line):
                 continue
             tiles = line.split("tiles = [[", 1)[1].split("]]", 1)[0]
             levels = [[int(x) for x in level.split(",")]
                       for level in tiles.split("], [")]
-            if len(levels) == 5:
+            if " kiln.attention " in line:
+                # Four levels: the fused flash-attention kernel (BM query
+                # rows, BN keys per tile, stages); else the decomposed path.
+                if len(levels) == 4:
+                    paths.append(f"flash {levels[0][2]}x{levels[1][3]} "
+                                 f"s{levels[3][3]}")
+                else:
+                    paths.append("decomposed")
+            elif len(levels) == 5:
                 block, warp, _, _, stages = levels
                 paths.append(f"tc {block[-3]}x{block[-2]}/{warp[-3]}x"
                              f"{warp[-2]}/K{warp[-1]} s{stages[-1]}")

@@ -13,6 +13,7 @@
 #include "kiln/CostModel/GPUCostModel.h"
 
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
+#include "kiln/Target/GPU/FlashAttentionSchedule.h"
 #include "kiln/Target/GPU/TensorCoreSchedule.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -158,6 +159,80 @@ int64_t tensorCoreRegisters(const TensorCoreSchedule &t, int64_t warpSize) {
          (t.warpM / 16) * 4 + (t.warpN / 8) * 2;
 }
 
+/// Fused flash attention (kiln-gpu-flash-attention): registers a thread
+/// uses besides its fragments and accumulators; arithmetic per score on
+/// the SIMT pipes (scale, mask, max, exp as a polynomial, sum, convert).
+constexpr int64_t kFlashBaseRegisters = 48;
+constexpr double kFlashOpsPerScore = 24;
+
+/// What the flash-attention kernel takes: static f16 / bf16 q, k, v and
+/// result of one type, head dims 16..128 (powers of two), an mma.sync
+/// m16n8k16 form of that type with an f32 accumulator, 32-thread warps.
+struct FlashFit {
+  const GPUTensorCoreInstruction *form = nullptr;
+  int64_t b = 0, hq = 0, sq = 0, sk = 0, d = 0, dv = 0, eb = 2;
+  bool causal = false;
+  double otherBytes = 0; // the mask
+};
+
+std::optional<FlashFit> flashFit(Operation *op,
+                                 const GPUTargetDescription &desc) {
+  auto attention = dyn_cast<AttentionOp>(op);
+  if (!attention || desc.warpSize != 32)
+    return std::nullopt;
+  auto q = cast<ShapedType>(attention.getQuery().getType());
+  auto k = cast<ShapedType>(attention.getKey().getType());
+  auto v = cast<ShapedType>(attention.getValue().getType());
+  auto r = cast<ShapedType>(attention.getType());
+  Type e = q.getElementType();
+  if (!q.hasStaticShape() || !k.hasStaticShape() || !v.hasStaticShape() ||
+      !r.hasStaticShape() || !(e.isF16() || e.isBF16()) ||
+      k.getElementType() != e || v.getElementType() != e ||
+      r.getElementType() != e)
+    return std::nullopt;
+  if (Value m = attention.getMask())
+    if (!cast<ShapedType>(m.getType()).hasStaticShape())
+      return std::nullopt;
+  auto headDim = [](int64_t d) {
+    return d == 16 || d == 32 || d == 64 || d == 128;
+  };
+  FlashFit fit;
+  fit.b = q.getDimSize(0), fit.hq = q.getDimSize(1), fit.sq = q.getDimSize(2);
+  fit.d = q.getDimSize(3), fit.sk = k.getDimSize(2), fit.dv = v.getDimSize(3);
+  if (!headDim(fit.d) || !headDim(fit.dv))
+    return std::nullopt;
+  std::string name = e.isF16() ? "f16" : "bf16";
+  for (const GPUTensorCoreInstruction &f : desc.tensorCores)
+    if (f.instruction == "mma.sync" && f.a == name && f.b == name &&
+        f.accumulator == "f32" && f.shape[0] == 16 && f.shape[1] == 8 &&
+        f.shape[2] == 16) {
+      fit.form = &f;
+      break;
+    }
+  if (!fit.form)
+    return std::nullopt;
+  fit.eb = elementBytes(q);
+  fit.causal = attention.getCausal();
+  if (Value m = attention.getMask())
+    fit.otherBytes = numElements(m.getType()) * elementBytes(m.getType());
+  return fit;
+}
+
+/// Key tiles of BN keys the blocks of query tile `qt` visit in all: every
+/// tile, or (causal) those up to the last key its last row sees.
+double flashVisitedTiles(const FlashFit &f, int64_t bm, int64_t bn) {
+  int64_t all = ceilDiv(f.sk, bn);
+  if (!f.causal)
+    return double(ceilDiv(f.sq, bm)) * all;
+  double total = 0;
+  for (int64_t q0 = 0; q0 < f.sq; q0 += bm) {
+    int64_t last = q0 + bm - 1 + f.sk - f.sq;
+    int64_t visible = last < 0 ? 0 : last / bn + 1;
+    total += std::min(all, visible);
+  }
+  return total;
+}
+
 } // namespace
 
 GPUCostModel::GPUCostModel(GPUTargetDescription description)
@@ -228,6 +303,37 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
                   continue;
                 result.push_back(t.get(ctx, n));
               }
+  }
+
+  if (std::optional<FlashFit> fit = flashFit(op, desc)) {
+    // Fused attention: BM query rows (16 per warp), BN keys per tile,
+    // stages; 16-byte copies. Kept: copies spread evenly over the threads,
+    // the opt-in shared memory per block (dynamic shared memory), the
+    // register file.
+    for (int64_t bm : {16, 32, 64, 128})
+      for (int64_t bn : {32, 64, 128})
+        for (int64_t stages : {2, 3}) {
+          if ((bm > 16 && bm / 2 >= fit->sq) || (bn > 32 && bn / 2 >= fit->sk))
+            continue;
+          FlashAttentionSchedule t;
+          t.blockM = bm, t.blockN = bn, t.warpM = 16;
+          t.instrM = fit->form->shape[0], t.instrN = fit->form->shape[1],
+          t.instrK = fit->form->shape[2];
+          t.stages = stages, t.vector = kMaxCopyBytes / fit->eb;
+          int64_t threads = t.warps() * desc.warpSize;
+          if (t.warps() > kMaxWarpsPerBlock ||
+              threads > desc.maxThreadsPerBlock ||
+              (bm * fit->d / t.vector) % threads ||
+              (bn * fit->d / t.vector) % threads ||
+              (bn * fit->dv / t.vector) % threads)
+            continue;
+          if (t.sharedBytes(fit->d, fit->dv, fit->eb) >
+                  desc.sharedMemoryPerBlockOptinBytes ||
+              t.registers(fit->d, fit->dv, kFlashBaseRegisters) >
+                  desc.maxRegistersPerThread)
+            continue;
+          result.push_back(t.get(ctx));
+        }
   }
 
   if (isa<MatmulOp>(op)) {
@@ -304,12 +410,18 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
                                        Operation *op,
                                        ArrayRef<ScheduleLoop> loops,
                                        ScheduleAttr schedule);
+static CostEstimate estimateFlashAttention(const GPUCostModel &model,
+                                           Operation *op,
+                                           ScheduleAttr schedule);
 
 CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const {
   CostEstimate est;
   std::optional<SmallVector<ScheduleLoop>> loops = getScheduleLoops(op);
   if (loops && schedule.getNumLevels() == TensorCoreSchedule::kLevels)
     return estimateTensorCore(*this, op, *loops, schedule);
+  if (isa<AttentionOp>(op) &&
+      schedule.getNumLevels() == FlashAttentionSchedule::kLevels)
+    return estimateFlashAttention(*this, op, schedule);
   if (!loops || schedule.getNumLevels() != 2 ||
       schedule.getNumLoops() != loops->size()) {
     est.fits = false;
@@ -484,6 +596,80 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
   est.why = "tensor-core matmul: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
             " B shared, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
+            " waves, efficiency " + fmt(eff) + "; compute " +
+            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+  return est;
+}
+
+/// The cost of a four-level flash-attention schedule (docs/gpu.md).
+static CostEstimate estimateFlashAttention(const GPUCostModel &model,
+                                           Operation *op,
+                                           ScheduleAttr schedule) {
+  const GPUTargetDescription &desc = model.description();
+  CostEstimate est;
+  std::optional<FlashFit> fit = flashFit(op, desc);
+  std::optional<FlashAttentionSchedule> t =
+      FlashAttentionSchedule::read(schedule);
+  if (!fit || !t) {
+    est.fits = false;
+    est.why = "a flash-attention schedule needs an f16 / bf16 attention with "
+              "static shapes, head dims 16..128 and an mma.sync m16n8k16 "
+              "form in the description";
+    return est;
+  }
+  int64_t threads = t->warps() * desc.warpSize;
+  int64_t smem = t->sharedBytes(fit->d, fit->dv, fit->eb);
+  int64_t regs = t->registers(fit->d, fit->dv, kFlashBaseRegisters);
+  int64_t perSM = model.residentBlocksPerSM(threads, regs);
+  if (smem > 0)
+    perSM = std::min<int64_t>(perSM, desc.sharedMemoryPerSMBytes / smem);
+  if (t->warpM != 16 || t->blockM % 16 || t->blockN % 16 || t->stages < 2 ||
+      smem > desc.sharedMemoryPerBlockOptinBytes || perSM == 0) {
+    est.fits = false;
+    est.why = "flash-attention block of " + std::to_string(threads) +
+              " threads, " + std::to_string(regs) + " registers, " +
+              std::to_string(smem) +
+              " bytes of shared memory: not what the kernel takes or larger "
+              "than one SM";
+    return est;
+  }
+  double heads = double(fit->b) * fit->hq;
+  double blocks = heads * ceilDiv(fit->sq, t->blockM);
+  // Visited key tiles run whole (masked copies fill zeros).
+  double tiles = heads * flashVisitedTiles(*fit, t->blockM, t->blockN);
+  double scores = tiles * t->blockM * t->blockN;
+  double mmaFlops = 2 * scores * (fit->d + fit->dv);
+  double waves = std::ceil(blocks / double(desc.smCount * perSM));
+  double residentWarps = double(perSM * threads) / desc.warpSize;
+  double pipe =
+      std::min(1.0, double(t->stages - 1) / (kStagesToHideLatency - 1));
+  double eff = std::min(1.0, residentWarps / kTensorCoreWarpsToHide) * pipe;
+  double rate = fit->form->flopsPerClockPerSM * desc.clockGHz * 1e9;
+  double simtRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
+  double blockTime = (mmaFlops / blocks) / (rate * std::max(eff, 1e-3)) +
+                     (scores * kFlashOpsPerScore / blocks) / simtRate;
+  double compute = waves * blockTime * perSM;
+  // Each block reads its query tile once and every visited key / value
+  // tile; those re-reads hit L2 when the operands fit it.
+  double eb = fit->eb;
+  double qo = eb * heads * fit->sq * (fit->d + fit->dv);
+  double kvTile = eb * t->blockN * (fit->d + fit->dv);
+  double l2 = tiles * kvTile + qo;
+  double kvHeads = double(fit->b) *
+                   cast<ShapedType>(op->getOperand(1).getType()).getDimSize(1);
+  double unique = qo + eb * kvHeads * fit->sk * (fit->d + fit->dv) +
+                  fit->otherBytes;
+  double dram = unique <= desc.l2Bytes ? unique : l2 + fit->otherBytes;
+  double memory = dram / (desc.dramBandwidthGBps * 1e9 * pipe);
+  est.flops = mmaFlops;
+  est.bytesByLevel.push_back({"L2", l2});
+  est.bytesByLevel.push_back({"DRAM", dram});
+  est.seconds = std::max(compute, memory) +
+                kExposedFraction * std::min(compute, memory);
+  est.why = "flash attention: " + fmt(blocks) + " blocks of " +
+            std::to_string(threads) + " threads, " + std::to_string(smem) +
+            " B shared, " + std::to_string(regs) + " registers, " +
+            std::to_string(perSM) + " per SM, " + fmt(waves) +
             " waves, efficiency " + fmt(eff) + "; compute " +
             fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
   return est;

@@ -10,6 +10,8 @@
 // CHECK: llvm.call_intrinsic "llvm.sqrt.f32"(%{{.*}}) : (f32) -> f32
 // Vectors keep the op.
 // CHECK: llvm.intr.sqrt(%{{.*}}) : (vector<2xf32>) -> vector<2xf32>
+// exp2 on f32 (NVPTX: ex2.approx.f32).
+// CHECK: llvm.call_intrinsic "llvm.exp2.f32"(%{{.*}}) : (f32) -> f32
 // NVVM-NOT: __nv_
 gpu.module @m {
   gpu.func @k(%a: f32, %b: f16, %c: f64, %v: vector<2xf32>, %out: memref<4xf32>) kernel {
@@ -18,6 +20,7 @@ gpu.module @m {
     %2 = llvm.intr.ceil(%c) : (f64) -> f64
     %3 = llvm.intr.sqrt(%0) : (f32) -> f32
     %4 = llvm.intr.sqrt(%v) : (vector<2xf32>) -> vector<2xf32>
+    %5 = llvm.intr.exp2(%a) : (f32) -> f32
     gpu.return
   }
 }

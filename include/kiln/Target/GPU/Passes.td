@@ -152,6 +152,36 @@ def KilnGPUTensorCoreMatmul
   ];
 }
 
+def KilnGPUFlashAttention
+    : Pass<"kiln-gpu-flash-attention", "mlir::func::FuncOp"> {
+  let summary = "Lower f16 / bf16 kiln.attention with a flash-attention "
+                "schedule to one fused gpu.launch (cp.async, ldmatrix, "
+                "mma.sync, online softmax in registers)";
+  let description = [{
+    On tensors, before convert-kiln-to-linalg. A `kiln.attention` whose
+    `kiln.schedule` is a four-level flash-attention schedule
+    (kiln/Target/GPU/FlashAttentionSchedule.h: BM query rows and BN keys
+    per tile, 16-row warps, m16n8k16, stages and copy vector) becomes one
+    `gpu.launch`: one block per (query tile, batch * head), the query tile
+    and `stages` key / value tiles in dynamic shared memory filled by
+    cp.async, S = Q K^T and O += P V by mma.sync with f32 accumulators in
+    registers, an online softmax per row (quad shuffles), P fed from
+    registers as the A operand, causal tiles skipped, O / l stored once.
+    The operands are read through bufferization.to_buffer, the result is a
+    new buffer returned through bufferization.to_tensor. An op it cannot
+    take (dynamic shapes, f32, other head dims) gets a remark and stays for
+    the decomposed path; a schedule it cannot follow is an error.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::gpu::GPUDialect", "mlir::LLVM::LLVMDialect",
+    "mlir::math::MathDialect", "mlir::memref::MemRefDialect",
+    "mlir::nvgpu::NVGPUDialect", "mlir::NVVM::NVVMDialect",
+    "mlir::scf::SCFDialect", "mlir::ub::UBDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
 def KilnGPUAlignWorkgroupMemory
     : Pass<"kiln-gpu-align-workgroup-memory", "mlir::gpu::GPUModuleOp"> {
   let summary = "Align every workgroup attribution (shared memory array)";

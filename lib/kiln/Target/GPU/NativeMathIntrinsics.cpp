@@ -45,6 +45,11 @@ struct NativeMathIntrinsicsPass
                            .Case([](LLVM::FFloorOp) { return "llvm.floor"; })
                            .Case([](LLVM::FCeilOp) { return "llvm.ceil"; })
                            .Case([](LLVM::SqrtOp) { return "llvm.sqrt"; })
+                           // f32 only: NVPTX selects ex2.approx.f32
+                           // (kiln-gpu-flash-attention's softmax).
+                           .Case([](LLVM::Exp2Op e) {
+                             return e.getType().isF32() ? "llvm.exp2" : "";
+                           })
                            .Default([](Operation *) { return ""; });
       if (!name.empty() && op->getNumResults() == 1 &&
           !typeSuffix(op->getResult(0).getType()).empty())

@@ -120,6 +120,9 @@ void kiln::buildGPUTilingPipeline(OpPassManager &pm,
   select.scheduleFile = options.scheduleFile;
   kiln::buildScheduleSelectionPipeline(pm, select);
 
+  // f16 / bf16 attention with a flash-attention schedule: one fused kernel,
+  // built on the kiln op before it is decomposed.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUFlashAttention());
   pm.addPass(kiln::createConvertKilnToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
