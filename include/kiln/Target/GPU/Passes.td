@@ -186,4 +186,30 @@ def KilnGPUSwizzleWorkgroupMemory
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def KilnGPUBlockReduce : Pass<"kiln-gpu-block-reduce", "mlir::func::FuncOp"> {
+  let summary = "Lower row reductions with a block-reduction schedule to a "
+                "gpu.launch: strided per-thread slices, warp shuffles, "
+                "shared memory across warps";
+  let description = [{
+    After bufferization, in host functions. A `linalg.generic` over
+    `[parallel..., reduction]` whose `kiln.schedule` is a three-level
+    block-reduction schedule (kiln/Target/GPU/BlockReductionSchedule.h:
+    rows per block, threads per row, vector), whose output is indexed by
+    the row and whose body is `yield combine(out, f(inputs))` (add, mul,
+    max, min) becomes one `gpu.launch`: grid `ceil(rows / R)`, block
+    `T x R`. Each thread reduces chunks `tx, tx + T, ...` of `V` elements
+    (one aligned `vector.load` per chunk of an input that is the row),
+    accumulating in f32; then `gpu.shuffle xor` within the warp, and
+    through a workgroup buffer across the warps of a row; thread 0 of the
+    row combines the output's initial value (the `linalg.fill` just before,
+    which is erased, or the buffer's contents) and stores it. A reduction
+    it cannot take gets a remark and takes the generic path.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // KILN_TARGET_GPU_PASSES_TD
