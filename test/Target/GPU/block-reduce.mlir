@@ -22,8 +22,8 @@
 // CHECK: gpu.shuffle  xor %{{.*}}, %c2_i32, %c32_i32{{.*}} : f32
 // CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32, %c32_i32{{.*}} : f32
 // CHECK-NOT: gpu.barrier
-// CHECK: scf.if
 // CHECK: arith.maxnumf %cst
+// CHECK: scf.if
 // CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}] : memref<128xf32>
 // CHECK-NOT: linalg.generic
 func.func @max_rows(%x: memref<128x1000xf32>, %out: memref<128xf32>) {
@@ -47,6 +47,7 @@ func.func @max_rows(%x: memref<128x1000xf32>, %out: memref<128xf32>) {
 // value. Accumulation in f32.
 // CHECK-LABEL: func.func @variance_f16
 // CHECK: gpu.launch {{.*}} in (%{{.*}} = %c128{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads({{.*}}) in (%{{.*}} = %c1024{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[SM:.*]] : memref<1x32xf32, #gpu.address_space<workgroup>>)
+// CHECK: %[[INIT:.*]] = memref.load %{{.*}} : memref<128xf32>
 // CHECK: scf.for
 // CHECK-NOT: vector.load
 // CHECK: memref.load %{{.*}} : memref<128x50257xf16>
@@ -57,9 +58,11 @@ func.func @max_rows(%x: memref<128x1000xf32>, %out: memref<128xf32>) {
 // CHECK: scf.if
 // CHECK: memref.store %{{.*}}, %[[SM]]
 // CHECK: gpu.barrier
-// CHECK: memref.load %[[SM]]
+// Every lane reads partial lane % 32: all threads end with the row's value.
+// CHECK: %[[L:.*]] = arith.remui %{{.*}}, %c32
+// CHECK: memref.load %[[SM]][%{{.*}}, %[[L]]]
 // CHECK-COUNT-5: gpu.shuffle  xor
-// CHECK: memref.load %{{.*}} : memref<128xf32>
+// CHECK: arith.addf %[[INIT]]
 // CHECK: memref.store %{{.*}} : memref<128xf32>
 func.func @variance_f16(%x: memref<128x50257xf16>, %mean: memref<128xf32>, %out: memref<128xf32>) {
   %n = arith.constant 50257.0 : f32
@@ -114,5 +117,82 @@ func.func @not_a_combiner(%x: memref<8x64xf32>, %out: memref<8xf32>) {
     %b = arith.mulf %a, %a : f32
     linalg.yield %b : f32
   }
+  return
+}
+
+// -----
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#red = affine_map<(d0, d1) -> (d0)>
+// A softmax's four generics (one kiln op: the same schedule) become one
+// kernel: the max, exp(x - max) with the max from registers, the sum, and
+// x / sum, barriers between the steps; the temporaries' allocations move
+// before the launch, the deallocation between the steps after it.
+// CHECK-LABEL: func.func @softmax_chain
+// CHECK: %[[MAX:.*]] = memref.alloc() : memref<64xf32>
+// CHECK: %[[E:.*]] = memref.alloc() : memref<64x256xf32>
+// CHECK: %[[SUM:.*]] = memref.alloc() : memref<64xf32>
+// CHECK-NOT: linalg.
+// CHECK: gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c64{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%[[SM:.*]] : memref<1x2xf32, #gpu.address_space<workgroup>>)
+// CHECK: vector.load %arg0
+// CHECK-COUNT-5: gpu.shuffle  xor
+// CHECK: gpu.barrier
+// CHECK: gpu.shuffle  xor %{{.*}}, %c1_i32
+// CHECK: %[[M:.*]] = arith.maxnumf %cst{{.*}}, %{{.*}} : f32
+// CHECK: memref.store %[[M]], %[[MAX]]
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK-NOT: memref.load
+// CHECK: arith.subf %{{.*}}, %[[M]]
+// CHECK: math.exp
+// CHECK: vector.from_elements
+// CHECK: vector.store %{{.*}}, %[[E]]{{.*}} {alignment = 16 : i64}
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[E]]
+// CHECK-COUNT-5: gpu.shuffle  xor
+// CHECK: gpu.barrier
+// CHECK: gpu.shuffle  xor
+// CHECK: %[[S:.*]] = arith.addf %cst{{.*}}, %{{.*}} : f32
+// CHECK: memref.store %[[S]], %[[SUM]]
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[E]]
+// CHECK: arith.divf %{{.*}}, %[[S]]
+// CHECK: vector.store %{{.*}}, %arg1
+// CHECK: gpu.terminator
+// CHECK: memref.dealloc %[[MAX]]
+// CHECK: memref.dealloc %[[E]]
+// CHECK: memref.dealloc %[[SUM]]
+func.func @softmax_chain(%x: memref<64x256xf32>, %y: memref<64x256xf32>) {
+  %nan = arith.constant 0xFFC00000 : f32
+  %zero = arith.constant 0.0 : f32
+  %max = memref.alloc() : memref<64xf32>
+  linalg.fill ins(%nan : f32) outs(%max : memref<64xf32>)
+  linalg.generic {indexing_maps = [#row, #red], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x256xf32>) outs(%max : memref<64xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[1, 0], [0, 64], [0, 4]]>} {
+  ^bb0(%in: f32, %o: f32):
+    %m = arith.maxnumf %in, %o : f32
+    linalg.yield %m : f32
+  }
+  %e = memref.alloc() : memref<64x256xf32>
+  linalg.generic {indexing_maps = [#row, #red, #row], iterator_types = ["parallel", "parallel"]} ins(%x, %max : memref<64x256xf32>, memref<64xf32>) outs(%e : memref<64x256xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[1, 0], [0, 64], [0, 4]]>} {
+  ^bb0(%in: f32, %m: f32, %o: f32):
+    %d = arith.subf %in, %m : f32
+    %v = math.exp %d : f32
+    linalg.yield %v : f32
+  }
+  memref.dealloc %max : memref<64xf32>
+  %sum = memref.alloc() : memref<64xf32>
+  linalg.fill ins(%zero : f32) outs(%sum : memref<64xf32>)
+  linalg.generic {indexing_maps = [#row, #red], iterator_types = ["parallel", "reduction"]} ins(%e : memref<64x256xf32>) outs(%sum : memref<64xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[1, 0], [0, 64], [0, 4]]>} {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.addf %in, %o : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#row, #red, #row], iterator_types = ["parallel", "parallel"]} ins(%e, %sum : memref<64x256xf32>, memref<64xf32>) outs(%y : memref<64x256xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[1, 0], [0, 64], [0, 4]]>} {
+  ^bb0(%in: f32, %s: f32, %o: f32):
+    %q = arith.divf %in, %s : f32
+    linalg.yield %q : f32
+  }
+  memref.dealloc %e : memref<64x256xf32>
+  memref.dealloc %sum : memref<64xf32>
   return
 }

@@ -183,18 +183,119 @@ Value warpReduce(OpBuilder &b, Location loc, arith::AtomicRMWKind kind,
   return v;
 }
 
-void lower(Plan &p) {
-  linalg::GenericOp g = p.g;
-  MLIRContext *ctx = g->getContext();
-  Location loc = g->getLoc();
-  OpBuilder b(g);
+/// An elementwise generic over the same rows as a chain's reductions
+/// (softmax's exp and divide, a norm's normalization): all loops parallel
+/// with `ranges`, the output written through the identity, static
+/// identity-layout buffers read through projected permutations, the same
+/// schedule (parts of the same kiln op).
+bool isRowMap(linalg::GenericOp g, Attribute schedule,
+              ArrayRef<int64_t> ranges) {
+  if (g->getAttr("kiln.schedule") != schedule || !g.hasPureBufferSemantics() ||
+      g.getNumDpsInits() != 1 || g.getNumLoops() != ranges.size() ||
+      g.getNumReductionLoops() != 0 ||
+      ArrayRef<int64_t>(g.getStaticLoopRanges()) != ranges ||
+      !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+    return false;
+  Value out = g.getDpsInits()[0];
+  for (OpOperand &o : g->getOpOperands()) {
+    auto t = dyn_cast<MemRefType>(o.get().getType());
+    AffineMap m = g.getMatchingIndexingMap(&o);
+    if (!t || !t.hasStaticShape() || !t.getLayout().isIdentity() ||
+        !m.isProjectedPermutation(/*allowZeroInResults=*/true))
+      return false;
+    // Reading the output buffer elsewhere than the element written would
+    // read another thread's element.
+    if (o.get() == out && !m.isIdentity())
+      return false;
+  }
+  return true;
+}
+
+/// One kernel: the row reductions of one kiln op and the elementwise steps
+/// between and after them, in order, over the same rows.
+struct Chain {
+  struct Step {
+    linalg::GenericOp g;
+    std::optional<Plan> reduction; // none: an elementwise step
+  };
+  SmallVector<Step> steps;
+  SmallVector<Operation *> erased;   // fills and generics
+  SmallVector<Operation *> hoisted;  // static allocs between steps
+  SmallVector<Operation *> sunk;     // deallocs between steps
+  Operation *first = nullptr;
+};
+
+/// The chain starting at the row reduction `start` (with its fill).
+Chain chainFrom(Plan start) {
+  Chain c;
+  Attribute schedule = start.g->getAttr("kiln.schedule");
+  SmallVector<int64_t> ranges = start.g.getStaticLoopRanges();
+  c.first = start.fill ? start.fill.getOperation() : start.g.getOperation();
+  if (start.fill)
+    c.erased.push_back(start.fill);
+  c.erased.push_back(start.g);
+  c.steps.push_back({start.g, start});
+  SmallVector<Operation *> pendingAllocs, pendingDeallocs;
+  linalg::FillOp pendingFill;
+  for (Operation *op = start.g->getNextNode(); op; op = op->getNextNode()) {
+    if (isa<memref::AllocOp>(op) && op->getNumOperands() == 0) {
+      pendingAllocs.push_back(op);
+      continue;
+    }
+    if (isa<memref::DeallocOp>(op)) {
+      pendingDeallocs.push_back(op);
+      continue;
+    }
+    if (auto fill = dyn_cast<linalg::FillOp>(op);
+        fill && !pendingFill && fill.hasPureBufferSemantics()) {
+      pendingFill = fill;
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(op);
+    if (!g || g->getAttr("kiln.schedule") != schedule)
+      break;
+    std::optional<Plan> reduction;
+    if (g.getNumReductionLoops() > 0) {
+      std::string why;
+      reduction = planFor(g, why);
+      if (!reduction ||
+          ArrayRef<int64_t>(g.getStaticLoopRanges()) != ArrayRef(ranges))
+        break;
+      // The fill (found just before, skipping allocs) is its initial value.
+      if (pendingFill) {
+        if (pendingFill.getDpsInits()[0] != g.getDpsInits()[0])
+          break;
+        reduction->fill = pendingFill;
+        c.erased.push_back(pendingFill);
+        pendingFill = {};
+      }
+    } else if (pendingFill || !isRowMap(g, schedule, ranges)) {
+      break;
+    }
+    c.steps.push_back({g, reduction});
+    c.erased.push_back(g);
+    llvm::append_range(c.hoisted, pendingAllocs);
+    llvm::append_range(c.sunk, pendingDeallocs);
+    pendingAllocs.clear();
+    pendingDeallocs.clear();
+  }
+  return c;
+}
+
+void lower(Chain &c) {
+  Plan &p0 = *c.steps.front().reduction;
+  linalg::GenericOp g0 = p0.g;
+  MLIRContext *ctx = g0->getContext();
+  Location loc = g0->getLoc();
+  for (Operation *alloc : c.hoisted)
+    alloc->moveBefore(c.first);
+  OpBuilder b(c.first);
   Builder h{b, loc};
   const int64_t warp = 32;
-  int64_t T = p.s.threadsPerRow, R = p.s.rowsPerBlock, V = p.s.vector;
+  int64_t T = p0.s.threadsPerRow, R = p0.s.rowsPerBlock, V = p0.s.vector;
   int64_t warps = T / warp;
-  int64_t n = g.getNumLoops();
+  int64_t n = g0.getNumLoops();
   Type f32 = b.getF32Type();
-  Type accType = g.getBody()->getArguments().back().getType();
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
   SmallVector<Type> attributions;
@@ -203,33 +304,41 @@ void lower(Plan &p) {
                                            MemRefLayoutAttrInterface(),
                                            workgroup));
   auto launch = gpu::LaunchOp::create(
-      b, loc, h.c((p.rows + R - 1) / R), h.c(1), h.c(1), h.c(T), h.c(R),
+      b, loc, h.c((p0.rows + R - 1) / R), h.c(1), h.c(1), h.c(T), h.c(R),
       h.c(1), nullptr, nullptr, {}, attributions);
+  for (Operation *dealloc : c.sunk)
+    dealloc->moveAfter(launch);
   Block &body = launch.getBody().front();
   b.setInsertionPointToStart(&body);
   Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
   Value row = h.add(h.mul(launch.getBlockIds().x, R), ty);
-  Value valid = h.lt(row, h.c(p.rows));
+  Value valid = h.lt(row, h.c(p0.rows));
   // Threads past the last row load nothing but still shuffle and wait at
-  // the barrier with their warp and block.
+  // the barriers with their warp and block.
   Value rowC = arith::SelectOp::create(b, loc, valid, row, h.c(0));
   SmallVector<Value> idx(n - 1);
   for (int64_t d = n - 2; d >= 0; --d) {
-    idx[d] = h.rem(rowC, p.rowShape[d]);
-    rowC = h.div(rowC, p.rowShape[d]);
+    idx[d] = h.rem(rowC, p0.rowShape[d]);
+    rowC = h.div(rowC, p0.rowShape[d]);
   }
-  Value chunks = h.c(p.length / V);
-  Value ub = arith::SelectOp::create(b, loc, valid, chunks, h.c(0));
-  Value identity = arith::ConstantOp::create(
-      b, loc, arith::getIdentityValueAttr(p.kind, f32, b, loc));
+  Value ub = arith::SelectOp::create(b, loc, valid, h.c(p0.length / V),
+                                     h.c(0));
+  Value lane = h.rem(tx, warp);
+  // The row's statistics computed so far, by output buffer: every thread
+  // holds them, later steps read them from registers.
+  llvm::DenseMap<Value, Value> rowValues;
+  AffineMap rowMap = p0.g.getMatchingIndexingMap(p0.g.getDpsInitOperand(0));
 
-  // Each thread: chunks tx, tx + T, ... of V elements.
-  auto loop = scf::ForOp::create(b, loc, tx, ub, h.c(T), ValueRange{identity});
-  b.setInsertionPointToStart(loop.getBody());
-  Value chunk = loop.getInductionVar();
-  Value acc = loop.getRegionIterArgs()[0];
-  Value k0 = h.mul(chunk, V);
-  auto indicesOf = [&](OpOperand *o, Value k) {
+  // An operand whose innermost index is the row's column over a dimension
+  // of the row's length (the row itself, a scale or bias vector): V
+  // consecutive, V-aligned elements per chunk.
+  auto alongRow = [&](linalg::GenericOp g, OpOperand *o) {
+    AffineMap m = g.getMatchingIndexingMap(o);
+    auto t = cast<MemRefType>(o->get().getType());
+    return m.getNumResults() > 0 && t.getShape().back() == p0.length &&
+           m.getResults().back() == getAffineDimExpr(n - 1, ctx);
+  };
+  auto indicesOf = [&](linalg::GenericOp g, OpOperand *o, Value k) {
     SmallVector<Value> ix;
     for (AffineExpr e : g.getMatchingIndexingMap(o).getResults()) {
       if (auto d = dyn_cast<AffineDimExpr>(e))
@@ -240,77 +349,155 @@ void lower(Plan &p) {
     }
     return ix;
   };
-  // Inputs that are the row itself: one aligned vector load per chunk
-  // (the row starts at a multiple of V elements; buffers are allocated
-  // aligned).
-  SmallVector<Value> vectors(g.getNumDpsInputs());
-  for (OpOperand *o : g.getDpsInputOperands()) {
-    if (V == 1 || !g.getMatchingIndexingMap(o).isIdentity())
-      continue;
-    auto t = cast<MemRefType>(o->get().getType());
-    auto vt = VectorType::get({V}, t.getElementType());
-    int64_t bytes = V * t.getElementTypeBitWidth() / 8;
-    vectors[o->getOperandNumber()] = vector::LoadOp::create(
-        b, loc, vt, o->get(), indicesOf(o, k0), /*nontemporal=*/false,
-        llvm::MaybeAlign(bytes));
-  }
-  for (int64_t j = 0; j < V; ++j) {
-    Value k = h.add(k0, h.c(j));
-    IRMapping map;
+  // Each thread: chunks tx, tx + T, ... of V elements of its row; inputs
+  // along the row are read with one aligned vector load per chunk (a row
+  // starts at a multiple of V elements; buffers are allocated aligned). `perElement(j, k, map)` emits element j (column k).
+  auto rowLoop = [&](linalg::GenericOp g, ValueRange inits,
+                     function_ref<SmallVector<Value>(int64_t, Value, IRMapping &,
+                                                     ValueRange)>
+                         perElement) -> scf::ForOp {
+    auto loop = scf::ForOp::create(b, loc, tx, ub, h.c(T), inits);
+    OpBuilder::InsertionGuard guard(b);
+    // Without loop-carried values the loop comes with its terminator.
+    if (inits.empty())
+      b.setInsertionPoint(loop.getBody()->getTerminator());
+    else
+      b.setInsertionPointToStart(loop.getBody());
+    Value k0 = h.mul(loop.getInductionVar(), V);
+    SmallVector<Value> vectors(g->getNumOperands());
     for (OpOperand *o : g.getDpsInputOperands()) {
-      Value v;
-      if (Value vec = vectors[o->getOperandNumber()])
-        v = vector::ExtractOp::create(b, loc, vec, j);
-      else
-        v = memref::LoadOp::create(b, loc, o->get(), indicesOf(o, k));
-      map.map(g.getMatchingBlockArgument(o), v);
+      if (V == 1 || !alongRow(g, o) || rowValues.count(o->get()))
+        continue;
+      auto t = cast<MemRefType>(o->get().getType());
+      auto vt = VectorType::get({V}, t.getElementType());
+      int64_t bytes = V * t.getElementTypeBitWidth() / 8;
+      vectors[o->getOperandNumber()] = vector::LoadOp::create(
+          b, loc, vt, o->get(), indicesOf(g, o, k0), /*nontemporal=*/false,
+          llvm::MaybeAlign(bytes));
     }
-    for (Operation &op : g.getBody()->without_terminator())
-      if (&op != p.combiner)
-        b.clone(op, map);
-    Value contribution = map.lookupOrDefault(p.contribution);
-    if (contribution.getType() != f32)
-      contribution = arith::ExtFOp::create(b, loc, f32, contribution);
-    acc = arith::getReductionOp(p.kind, b, loc, acc, contribution);
+    SmallVector<Value> carried(loop.getRegionIterArgs());
+    for (int64_t j = 0; j < V; ++j) {
+      Value k = h.add(k0, h.c(j));
+      IRMapping map;
+      for (OpOperand *o : g.getDpsInputOperands()) {
+        Value v;
+        if (Value vec = vectors[o->getOperandNumber()])
+          v = vector::ExtractOp::create(b, loc, vec, j);
+        else if (auto it = rowValues.find(o->get());
+                 it != rowValues.end() &&
+                 g.getMatchingIndexingMap(o) == rowMap)
+          v = it->second;
+        else
+          v = memref::LoadOp::create(b, loc, o->get(), indicesOf(g, o, k));
+        map.map(g.getMatchingBlockArgument(o), v);
+      }
+      carried = perElement(j, k, map, carried);
+    }
+    if (!inits.empty())
+      scf::YieldOp::create(b, loc, carried);
+    return loop;
+  };
+
+  for (auto [i, step] : llvm::enumerate(c.steps)) {
+    linalg::GenericOp g = step.g;
+    // Steps read what earlier steps of other threads wrote (a row's
+    // elements, its statistics in memory): a barrier between them.
+    if (i > 0)
+      gpu::BarrierOp::create(b, loc);
+    if (!step.reduction) {
+      OpOperand *outOperand = g.getDpsInitOperand(0);
+      Value out = outOperand->get();
+      auto outType = cast<MemRefType>(out.getType());
+      // The output is the row itself (identity map): V elements per store.
+      bool vectorStore = V > 1;
+      SmallVector<Value> results;
+      Value k0;
+      rowLoop(g, {}, [&](int64_t j, Value k, IRMapping &map, ValueRange) {
+        BlockArgument outArg = g.getMatchingBlockArgument(outOperand);
+        if (!outArg.use_empty())
+          map.map(outArg, memref::LoadOp::create(b, loc, out,
+                                                 indicesOf(g, outOperand, k)));
+        for (Operation &op : g.getBody()->without_terminator())
+          b.clone(op, map);
+        Value v = map.lookupOrDefault(
+            g.getBody()->getTerminator()->getOperand(0));
+        if (!vectorStore) {
+          memref::StoreOp::create(b, loc, v, out, indicesOf(g, outOperand, k));
+          return SmallVector<Value>{};
+        }
+        if (j == 0) {
+          results.clear();
+          k0 = k;
+        }
+        results.push_back(v);
+        if (j == V - 1) {
+          auto vt = VectorType::get({V}, outType.getElementType());
+          Value vec = vector::FromElementsOp::create(b, loc, vt, results);
+          vector::StoreOp::create(
+              b, loc, vec, out, indicesOf(g, outOperand, k0),
+              /*nontemporal=*/false,
+              llvm::MaybeAlign(V * outType.getElementTypeBitWidth() / 8));
+        }
+        return SmallVector<Value>{};
+      });
+      continue;
+    }
+    Plan &p = *step.reduction;
+    Value out = g.getDpsInits()[0];
+    Type accType = g.getBody()->getArguments().back().getType();
+    Value identity = arith::ConstantOp::create(
+        b, loc, arith::getIdentityValueAttr(p.kind, f32, b, loc));
+    // The output's initial value: the fill's, or the buffer's contents,
+    // read by every thread before any thread of the row stores.
+    Value initial =
+        p.fill ? p.fill.getDpsInputs()[0]
+               : memref::LoadOp::create(b, loc, out, idx).getResult();
+    if (initial.getType() != f32)
+      initial = arith::ExtFOp::create(b, loc, f32, initial);
+    scf::ForOp loop = rowLoop(
+        g, ValueRange{identity},
+        [&](int64_t, Value, IRMapping &map, ValueRange carried) {
+          for (Operation &op : g.getBody()->without_terminator())
+            if (&op != p.combiner)
+              b.clone(op, map);
+          Value contribution = map.lookupOrDefault(p.contribution);
+          if (contribution.getType() != f32)
+            contribution = arith::ExtFOp::create(b, loc, f32, contribution);
+          return SmallVector<Value>{
+              arith::getReductionOp(p.kind, b, loc, carried[0], contribution)};
+        });
+    Value acc =
+        warpReduce(b, loc, p.kind, loop.getResult(0), std::min(T, warp));
+    if (warps > 1) {
+      // Across the warps of a row: lane 0 of each warp writes its value;
+      // every warp reduces them all, so every thread has the row's value.
+      Value partials = launch.getWorkgroupAttributions()[0];
+      auto first = scf::IfOp::create(b, loc, h.eq(lane, 0));
+      b.setInsertionPointToStart(first.thenBlock());
+      memref::StoreOp::create(b, loc, acc, partials,
+                              ValueRange{ty, h.div(tx, warp)});
+      b.setInsertionPointAfter(first);
+      gpu::BarrierOp::create(b, loc);
+      // Each group of `warps` lanes reads all partials (lane % warps) and
+      // reduces them with butterflies: every lane ends with the total.
+      Value part = memref::LoadOp::create(b, loc, partials,
+                                          ValueRange{ty, h.rem(lane, warps)});
+      acc = warpReduce(b, loc, p.kind, part, warps);
+    }
+    Value result = arith::getReductionOp(p.kind, b, loc, initial, acc);
+    if (accType != f32)
+      result = arith::TruncFOp::create(b, loc, accType, result);
+    rowValues[out] = result;
+    // Thread 0 of the row stores it.
+    Value writer = arith::AndIOp::create(b, loc, h.eq(tx, 0), valid);
+    auto store = scf::IfOp::create(b, loc, writer);
+    b.setInsertionPointToStart(store.thenBlock());
+    memref::StoreOp::create(b, loc, result, out, idx);
+    b.setInsertionPointAfter(store);
   }
-  scf::YieldOp::create(b, loc, acc);
-  b.setInsertionPointAfter(loop);
-  acc = warpReduce(b, loc, p.kind, loop.getResult(0), std::min(T, warp));
-  if (warps > 1) {
-    // Across the warps of a row: lane 0 of each warp writes its value,
-    // the first warp of the row reduces them.
-    Value partials = launch.getWorkgroupAttributions()[0];
-    Value w = h.div(tx, warp);
-    auto first = scf::IfOp::create(b, loc, h.eq(h.rem(tx, warp), 0));
-    b.setInsertionPointToStart(first.thenBlock());
-    memref::StoreOp::create(b, loc, acc, partials, ValueRange{ty, w});
-    b.setInsertionPointAfter(first);
-    gpu::BarrierOp::create(b, loc);
-    Value lane = arith::MinUIOp::create(b, loc, tx, h.c(warps - 1));
-    Value part = memref::LoadOp::create(b, loc, partials, ValueRange{ty, lane});
-    part = arith::SelectOp::create(b, loc, h.lt(tx, h.c(warps)), part,
-                                   identity);
-    acc = warpReduce(b, loc, p.kind, part, warps);
-  }
-  // Thread 0 of the row: the output's initial value (the fill's, or what
-  // the buffer holds) combined with the row's.
-  Value writer = arith::AndIOp::create(b, loc, h.eq(tx, 0), valid);
-  auto store = scf::IfOp::create(b, loc, writer);
-  b.setInsertionPointToStart(store.thenBlock());
-  Value out = g.getDpsInits()[0];
-  Value initial = p.fill ? p.fill.getDpsInputs()[0]
-                         : memref::LoadOp::create(b, loc, out, idx).getResult();
-  if (initial.getType() != f32)
-    initial = arith::ExtFOp::create(b, loc, f32, initial);
-  Value result = arith::getReductionOp(p.kind, b, loc, initial, acc);
-  if (accType != f32)
-    result = arith::TruncFOp::create(b, loc, accType, result);
-  memref::StoreOp::create(b, loc, result, out, idx);
-  b.setInsertionPointAfter(store);
   gpu::TerminatorOp::create(b, loc);
-  if (p.fill)
-    p.fill->erase();
-  g->erase();
+  for (Operation *op : llvm::reverse(c.erased))
+    op->erase();
 }
 
 struct BlockReducePass
@@ -321,7 +508,10 @@ struct BlockReducePass
       if (!g->getParentOfType<gpu::LaunchOp>())
         generics.push_back(g);
     });
+    llvm::SmallPtrSet<Operation *, 16> done;
     for (linalg::GenericOp g : generics) {
+      if (done.contains(g))
+        continue;
       std::string why;
       std::optional<Plan> p = planFor(g, why);
       if (!p) {
@@ -330,7 +520,10 @@ struct BlockReducePass
               << why << "); one thread per output element instead";
         continue;
       }
-      lower(*p);
+      Chain c = chainFrom(*p);
+      for (const Chain::Step &s : c.steps)
+        done.insert(s.g);
+      lower(c);
     }
   }
 };
