@@ -196,3 +196,45 @@ func.func @softmax_chain(%x: memref<64x256xf32>, %y: memref<64x256xf32>) {
   memref.dealloc %sum : memref<64xf32>
   return
 }
+
+// -----
+
+#row = affine_map<(d0, d1) -> (d0, d1)>
+#red = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+// The generics without a schedule just before a scheduled one over the
+// same loops (an f16 softmax's parts: decompose-aggregates leaves the
+// schedule on the truncation) get its schedule and join its kernel. A step
+// reading another row's statistic (d1 of a 64 x 64 domain) is not fused:
+// blocks do not wait for each other; it stays a generic after the launch.
+// CHECK-LABEL: func.func @shared_schedule
+// CHECK: gpu.launch
+// CHECK: gpu.shuffle
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: vector.store %{{.*}} : memref<64x64xf16>, vector<2xf16>
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%arg0, %{{.*}} : memref<64x64xf32>, memref<64xf32>) outs(%arg2
+func.func @shared_schedule(%x: memref<64x64xf32>, %y: memref<64x64xf16>, %z: memref<64x64xf32>) {
+  %nan = arith.constant 0xFFC00000 : f32
+  %m = memref.alloc() : memref<64xf32>
+  linalg.fill ins(%nan : f32) outs(%m : memref<64xf32>)
+  linalg.generic {indexing_maps = [#row, #red], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x64xf32>) outs(%m : memref<64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %v = arith.maxnumf %in, %o : f32
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [#row, #red, #row], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<64x64xf32>, memref<64xf32>) outs(%y : memref<64x64xf16>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[4, 0], [0, 32], [0, 2]]>} {
+  ^bb0(%in: f32, %mm: f32, %o: f16):
+    %d = arith.subf %in, %mm : f32
+    %t = arith.truncf %d : f32 to f16
+    linalg.yield %t : f16
+  }
+  linalg.generic {indexing_maps = [#row, #col, #row], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<64x64xf32>, memref<64xf32>) outs(%z : memref<64x64xf32>) attrs = {kiln.schedule = #kiln.schedule<tiles = [[4, 0], [0, 32], [0, 2]]>} {
+  ^bb0(%in: f32, %mm: f32, %o: f32):
+    %d = arith.subf %in, %mm : f32
+    linalg.yield %d : f32
+  }
+  memref.dealloc %m : memref<64xf32>
+  return
+}

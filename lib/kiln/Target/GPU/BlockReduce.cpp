@@ -235,6 +235,33 @@ Chain chainFrom(Plan start) {
     c.erased.push_back(start.fill);
   c.erased.push_back(start.g);
   c.steps.push_back({start.g, start});
+  // Blocks do not wait for each other: a step may read what an earlier
+  // step wrote only within its own row, and may not overwrite what an
+  // earlier step read outside the row.
+  unsigned n = ranges.size();
+  auto rowLocal = [&](AffineMap m) {
+    if (m.getNumResults() < n - 1)
+      return false;
+    for (unsigned i = 0; i + 1 < n; ++i)
+      if (m.getResult(i) != getAffineDimExpr(i, m.getContext()))
+        return false;
+    return true;
+  };
+  llvm::SmallPtrSet<void *, 8> written, readElsewhere;
+  auto admit = [&](linalg::GenericOp g) {
+    for (OpOperand *o : g.getDpsInputOperands())
+      if (!rowLocal(g.getMatchingIndexingMap(o)) &&
+          written.contains(o->get().getAsOpaquePointer()))
+        return false;
+    if (readElsewhere.contains(g.getDpsInits()[0].getAsOpaquePointer()))
+      return false;
+    for (OpOperand *o : g.getDpsInputOperands())
+      if (!rowLocal(g.getMatchingIndexingMap(o)))
+        readElsewhere.insert(o->get().getAsOpaquePointer());
+    written.insert(g.getDpsInits()[0].getAsOpaquePointer());
+    return true;
+  };
+  admit(start.g);
   SmallVector<Operation *> pendingAllocs, pendingDeallocs;
   linalg::FillOp pendingFill;
   for (Operation *op = start.g->getNextNode(); op; op = op->getNextNode()) {
@@ -266,11 +293,15 @@ Chain chainFrom(Plan start) {
         if (pendingFill.getDpsInits()[0] != g.getDpsInits()[0])
           break;
         reduction->fill = pendingFill;
-        c.erased.push_back(pendingFill);
-        pendingFill = {};
       }
     } else if (pendingFill || !isRowMap(g, schedule, ranges)) {
       break;
+    }
+    if (!admit(g))
+      break;
+    if (pendingFill) {
+      c.erased.push_back(pendingFill);
+      pendingFill = {};
     }
     c.steps.push_back({g, reduction});
     c.erased.push_back(g);
@@ -502,12 +533,41 @@ void lower(Chain &c) {
 
 struct BlockReducePass
     : kiln::impl::KilnGPUBlockReduceBase<BlockReducePass> {
+  /// kiln-cpu-decompose-aggregates leaves an f16 / bf16 softmax's schedule
+  /// on its last generic only (the truncation); the generics just before
+  /// it without a schedule, over the same loops, are the op's other parts
+  /// (the extension, max, exp, sum, divide): they get its block-reduction
+  /// schedule, a mechanical consequence of the op's decision.
+  void shareSchedules() {
+    SmallVector<linalg::GenericOp> scheduled;
+    getOperation().walk([&](linalg::GenericOp g) {
+      if (kiln::BlockReductionSchedule::read(
+              g->getAttrOfType<kiln::ScheduleAttr>("kiln.schedule")) &&
+          g.hasPureBufferSemantics())
+        scheduled.push_back(g);
+    });
+    for (linalg::GenericOp g : scheduled) {
+      SmallVector<int64_t> ranges = g.getStaticLoopRanges();
+      for (Operation *op = g->getPrevNode(); op; op = op->getPrevNode()) {
+        if (isa<memref::AllocOp, memref::DeallocOp, linalg::FillOp>(op))
+          continue;
+        auto part = dyn_cast<linalg::GenericOp>(op);
+        if (!part || part->hasAttr("kiln.schedule") ||
+            !part.hasPureBufferSemantics() ||
+            ArrayRef<int64_t>(part.getStaticLoopRanges()) != ArrayRef(ranges))
+          break;
+        part->setAttr("kiln.schedule", g->getAttr("kiln.schedule"));
+      }
+    }
+  }
+
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> generics;
     getOperation().walk([&](linalg::GenericOp g) {
       if (!g->getParentOfType<gpu::LaunchOp>())
         generics.push_back(g);
     });
+    shareSchedules();
     llvm::SmallPtrSet<Operation *, 16> done;
     for (linalg::GenericOp g : generics) {
       if (done.contains(g))
