@@ -534,10 +534,12 @@ void lower(Chain &c) {
 struct BlockReducePass
     : kiln::impl::KilnGPUBlockReduceBase<BlockReducePass> {
   /// kiln-cpu-decompose-aggregates leaves an f16 / bf16 softmax's schedule
-  /// on its last generic only (the truncation); the generics just before
-  /// it without a schedule, over the same loops, are the op's other parts
-  /// (the extension, max, exp, sum, divide): they get its block-reduction
-  /// schedule, a mechanical consequence of the op's decision.
+  /// on its last generic only (the truncation), convert-kiln-to-linalg a
+  /// mean's on its division; the generics just before it without a
+  /// schedule, over the same loops or reducing to them, are the op's other
+  /// parts (the extension, max, exp, sum, divide; the sum): they get its
+  /// block-reduction schedule, a mechanical consequence of the op's
+  /// decision.
   void shareSchedules() {
     SmallVector<linalg::GenericOp> scheduled;
     getOperation().walk([&](linalg::GenericOp g) {
@@ -553,8 +555,16 @@ struct BlockReducePass
           continue;
         auto part = dyn_cast<linalg::GenericOp>(op);
         if (!part || part->hasAttr("kiln.schedule") ||
-            !part.hasPureBufferSemantics() ||
-            ArrayRef<int64_t>(part.getStaticLoopRanges()) != ArrayRef(ranges))
+            !part.hasPureBufferSemantics())
+          break;
+        // Over the same loops, or the reduction whose result the scheduled
+        // generic finishes (a mean's division, a truncation to f16).
+        SmallVector<int64_t> partRanges = part.getStaticLoopRanges();
+        bool same = ArrayRef(partRanges) == ArrayRef(ranges);
+        bool finished = part.getNumReductionLoops() == 1 &&
+                        partRanges.size() == ranges.size() + 1 &&
+                        ArrayRef(partRanges).drop_back() == ArrayRef(ranges);
+        if (!same && !finished)
           break;
         part->setAttr("kiln.schedule", g->getAttr("kiln.schedule"));
       }
