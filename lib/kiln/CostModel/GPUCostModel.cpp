@@ -14,6 +14,7 @@
 
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Target/GPU/FlashAttentionSchedule.h"
+#include "kiln/Target/GPU/BlockReductionSchedule.h"
 #include "kiln/Target/GPU/TensorCoreSchedule.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -233,6 +234,62 @@ double flashVisitedTiles(const FlashFit &f, int64_t bm, int64_t bn) {
   return total;
 }
 
+/// Block reductions (kiln-gpu-block-reduce, docs/gpu.md "Block
+/// reductions"): chunks of `vector` elements each thread of a row reduces
+/// before the warp shuffles (enough independent loads in flight per thread
+/// without leaving most of a block idle on short rows), and the threads a
+/// block needs at least to keep an SM's schedulers fed.
+constexpr int64_t kChunksPerThread = 4;
+constexpr int64_t kMinReductionBlockThreads = 128;
+/// The widest global load of one thread (ld.global.v4.b32).
+constexpr int64_t kMaxLoadBytes = 16;
+
+/// A softmax, norm or reduce with static shapes, floating-point elements
+/// and one reduction loop, the last: each row is contiguous in memory.
+bool blockReductionFits(Operation *op, ArrayRef<ScheduleLoop> loops,
+                        const GPUTargetDescription &desc) {
+  if (!isa<SoftmaxOp, LayerNormOp, RmsNormOp, ReduceOp>(op) ||
+      loops.size() < 2 || !loops.back().isReduction() || desc.warpSize <= 0 ||
+      (desc.warpSize & (desc.warpSize - 1)) != 0)
+    return false;
+  for (const ScheduleLoop &l : loops.drop_back())
+    if (l.isReduction() || ShapedType::isDynamic(l.extent))
+      return false;
+  if (ShapedType::isDynamic(loops.back().extent))
+    return false;
+  return isa<FloatType>(getElementTypeOrSelf(op->getOperand(0).getType()));
+}
+
+/// The one block-reduction schedule for a row of `length` elements of
+/// `eb` bytes and `rows` rows: the widest load (16, 8, 4 bytes) whose
+/// element count divides the row (rows stay aligned), else scalars; the
+/// smallest power-of-two number of warps per row that leaves each thread
+/// at most kChunksPerThread loads, up to the block limit (1024 at most);
+/// rows per block until the block has kMinReductionBlockThreads.
+BlockReductionSchedule chooseBlockReduction(int64_t rows, int64_t length,
+                                            int64_t eb,
+                                            const GPUTargetDescription &desc) {
+  BlockReductionSchedule s;
+  s.vector = 1;
+  for (int64_t bytes = kMaxLoadBytes; bytes >= 4; bytes /= 2)
+    if (bytes >= eb && length % (bytes / eb) == 0) {
+      s.vector = bytes / eb;
+      break;
+    }
+  int64_t chunks = ceilDiv(length, s.vector);
+  int64_t maxThreads = std::min<int64_t>(desc.maxThreadsPerBlock, 1024);
+  int64_t t = desc.warpSize;
+  while (t * kChunksPerThread < chunks && 2 * t <= maxThreads)
+    t *= 2;
+  s.threadsPerRow = t;
+  int64_t r = 1;
+  while (r * t < kMinReductionBlockThreads && r < rows &&
+         2 * r * t <= maxThreads)
+    r *= 2;
+  s.rowsPerBlock = std::min(r, rows);
+  return s;
+}
+
 } // namespace
 
 GPUCostModel::GPUCostModel(GPUTargetDescription description)
@@ -377,6 +434,18 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
     return result;
   }
 
+  // Row reductions: one block reduction (kiln-gpu-block-reduce).
+  if (blockReductionFits(op, *loops, desc)) {
+    int64_t rows = 1;
+    for (const ScheduleLoop &l : ArrayRef(*loops).drop_back())
+      rows *= l.extent;
+    result.push_back(chooseBlockReduction(rows, loops->back().extent,
+                                          elementBytes(op->getOperand(0).getType()),
+                                          desc)
+                         .get(ctx, n));
+    return result;
+  }
+
   // Streaming ops: `threads` threads per block, `e` consecutive elements per
   // thread along the innermost parallel loop, the remaining threads over
   // the next parallel loops outwards; reductions whole inside each thread.
@@ -413,6 +482,10 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
 static CostEstimate estimateFlashAttention(const GPUCostModel &model,
                                            Operation *op,
                                            ScheduleAttr schedule);
+static CostEstimate estimateBlockReduction(const GPUCostModel &model,
+                                           Operation *op,
+                                           ArrayRef<ScheduleLoop> loops,
+                                           ScheduleAttr schedule);
 
 CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const {
   CostEstimate est;
@@ -422,6 +495,8 @@ CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   if (isa<AttentionOp>(op) &&
       schedule.getNumLevels() == FlashAttentionSchedule::kLevels)
     return estimateFlashAttention(*this, op, schedule);
+  if (loops && schedule.getNumLevels() == BlockReductionSchedule::kLevels)
+    return estimateBlockReduction(*this, op, *loops, schedule);
   if (!loops || schedule.getNumLevels() != 2 ||
       schedule.getNumLoops() != loops->size()) {
     est.fits = false;
@@ -672,5 +747,66 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
             std::to_string(perSM) + " per SM, " + fmt(waves) +
             " waves, efficiency " + fmt(eff) + "; compute " +
             fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+  return est;
+}
+
+/// The cost of a three-level block-reduction schedule (docs/gpu.md):
+/// streaming bytes at DRAM bandwidth; compute as for streaming ops over
+/// the blocks actually launched (rows padded to whole blocks).
+static CostEstimate estimateBlockReduction(const GPUCostModel &model,
+                                           Operation *op,
+                                           ArrayRef<ScheduleLoop> loops,
+                                           ScheduleAttr schedule) {
+  const GPUTargetDescription &desc = model.description();
+  CostEstimate est;
+  std::optional<BlockReductionSchedule> b =
+      BlockReductionSchedule::read(schedule);
+  if (!b || !blockReductionFits(op, loops, desc) ||
+      schedule.getNumLoops() != loops.size() ||
+      b->threadsPerRow % desc.warpSize != 0) {
+    est.fits = false;
+    est.why = "a block-reduction schedule needs a softmax, norm or reduce "
+              "over its last axis with static shapes and threads per row a "
+              "multiple of the warp size";
+    return est;
+  }
+  double rows = 1;
+  for (const ScheduleLoop &l : loops.drop_back())
+    rows *= l.extent;
+  double length = loops.back().extent;
+  int64_t threads = b->threadsPerRow * b->rowsPerBlock;
+  // A thread holds one accumulator, its vector and the row's statistics.
+  int64_t regs = kBaseRegisters + 2 * b->vector;
+  int64_t smem = b->rowsPerBlock * (b->threadsPerRow / desc.warpSize) * 4;
+  int64_t perSM = model.residentBlocksPerSM(threads, regs);
+  if (perSM == 0 || smem > desc.sharedMemoryPerBlockBytes) {
+    est.fits = false;
+    est.why = "a block of " + std::to_string(threads) +
+              " threads does not fit one SM";
+    return est;
+  }
+  double blocks = std::ceil(rows / b->rowsPerBlock);
+  double waves = std::ceil(blocks / double(desc.smCount * perSM));
+  double residentWarps = double(perSM * threads) / desc.warpSize;
+  double eff = std::min(1.0, residentWarps / kWarpsToHideLatency);
+  double smRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
+  double flops = rows * length * opsPerPoint(op);
+  double compute =
+      waves * (flops / blocks) * perSM / (smRate * std::max(eff, 1e-3));
+  Type resultType = op->getResult(0).getType();
+  double dram = numElements(resultType) * elementBytes(resultType);
+  for (Value v : op->getOperands())
+    dram += numElements(v.getType()) * elementBytes(v.getType());
+  double memory = dram / (desc.dramBandwidthGBps * 1e9);
+  est.flops = flops;
+  est.bytesByLevel.push_back({"DRAM", dram});
+  est.seconds = std::max(compute, memory) +
+                kExposedFraction * std::min(compute, memory);
+  est.why = "block reduction: " + fmt(blocks) + " blocks of " +
+            std::to_string(b->rowsPerBlock) + " rows x " +
+            std::to_string(b->threadsPerRow) + " threads, vector " +
+            std::to_string(b->vector) + ", " + std::to_string(perSM) +
+            " per SM; compute " + fmt(compute * 1e6) + " us, DRAM " +
+            fmt(memory * 1e6) + " us";
   return est;
 }

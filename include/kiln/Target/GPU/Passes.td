@@ -27,6 +27,38 @@ def KilnGPUTile : Pass<"kiln-gpu-tile", "mlir::func::FuncOp"> {
   ];
 }
 
+def KilnGPUBlockReduce : Pass<"kiln-gpu-block-reduce", "mlir::func::FuncOp"> {
+  let summary = "Lower softmax / norm / reduce rows with a block-reduction "
+                "schedule to one gpu.launch per op: strided per-thread "
+                "slices, warp shuffles, shared memory across warps";
+  let description = [{
+    After bufferization, in host functions (docs/gpu.md, "Block
+    reductions"). From a `linalg.generic` over `[parallel..., reduction]`
+    whose `kiln.schedule` is a three-level block-reduction schedule
+    (kiln/Target/GPU/BlockReductionSchedule.h: rows per block R, threads
+    per row T, vector V), whose output is indexed by the row and whose body
+    is `yield combine(out, f(inputs))` (add, mul, max, min), together with
+    the following generics of the same schedule over the same rows (further
+    row reductions, elementwise steps) and the fills of their outputs: one
+    `gpu.launch`, grid `ceil(rows / R)`, block `T x R`, the steps in order
+    with barriers between them. A reduction step: each thread reduces
+    chunks `tx, tx + T, ...` of V elements (one aligned `vector.load` per
+    chunk of an operand along the row), accumulating in f32, then
+    `gpu.shuffle xor` within the warp and a workgroup buffer across the
+    warps of a row; every thread ends with the row's value, thread 0 of the
+    row stores it. An elementwise step reads earlier statistics from
+    registers and stores V elements at a time. Unscheduled generics just
+    before a scheduled one, over its loops or reducing to them (an f16
+    softmax's parts, a mean's sum), get its schedule. A reduction it
+    cannot take gets a remark and takes the generic path.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::gpu::GPUDialect",
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
 def KilnGPUDeviceMemory : Pass<"kiln-gpu-device-memory", "mlir::func::FuncOp"> {
   let summary = "Put host-side buffers in device memory";
   let description = [{

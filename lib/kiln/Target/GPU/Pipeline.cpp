@@ -155,6 +155,8 @@ void kiln::buildGPUOutliningPipeline(OpPassManager &pm,
   // while their buffers are still host allocations.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUTensorCoreMatmul());
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUSwizzleWorkgroupMemory());
+  // Row reductions with a block-reduction schedule: their own kernels.
+  pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUBlockReduce());
   // Host buffers into device memory, then every loop into a kernel.
   pm.addNestedPass<func::FuncOp>(kiln::createKilnGPUDeviceMemory());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
