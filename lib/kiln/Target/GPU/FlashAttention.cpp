@@ -42,6 +42,7 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Target/GPU/FlashAttentionSchedule.h"
 #include "kiln/Target/GPU/Passes.h"
+#include "WarpMma.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -99,47 +100,6 @@ struct Builder {
   }
 };
 
-/// m16n8k16 mma.sync with f32 accumulators: nvgpu for f16; NVVM directly for
-/// bf16 (nvgpu's lowering does not deduce bf16 PTX types in MLIR 22), bf16
-/// pairs as i32 registers. The same as kiln-gpu-tensor-core-matmul's.
-Value mma(OpBuilder &b, Location loc, Value a, Value bv, Value c) {
-  Type elem = cast<VectorType>(a.getType()).getElementType();
-  if (elem.isF16())
-    return nvgpu::MmaSyncOp::create(b, loc, a, bv, c,
-                                    ArrayRef<int64_t>{16, 8, 16});
-  auto pairs = [&](Value v, int64_t n) {
-    SmallVector<Value> regs;
-    auto i32x1 = VectorType::get({1}, b.getI32Type());
-    for (int64_t r = 0; r < n; ++r) {
-      Value pair = vector::ExtractOp::create(b, loc, v, r);
-      Value cast = vector::BitCastOp::create(b, loc, i32x1, pair);
-      regs.push_back(vector::ExtractOp::create(b, loc, cast, int64_t(0)));
-    }
-    return regs;
-  };
-  SmallVector<Value> cs;
-  for (int64_t r = 0; r < 2; ++r)
-    for (int64_t cc = 0; cc < 2; ++cc)
-      cs.push_back(
-          vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{r, cc}));
-  Type f32 = b.getF32Type();
-  auto resultType =
-      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-  Value d = NVVM::MmaOp::create(
-      b, loc, resultType, pairs(a, 4), pairs(bv, 2), cs,
-      ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                    NVVM::MMATypes::bf16},
-      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                     NVVM::MMALayout::col});
-  Value result = ub::PoisonOp::create(b, loc, c.getType());
-  for (int64_t r = 0; r < 2; ++r)
-    for (int64_t cc = 0; cc < 2; ++cc)
-      result = vector::InsertOp::create(
-          b, loc, LLVM::ExtractValueOp::create(b, loc, d, r * 2 + cc), result,
-          ArrayRef<int64_t>{r, cc});
-  return result;
-}
 
 /// Conservative memory effects (read and write) for the synchronization
 /// and asynchronous-copy ops of the kernel, and none for NVVM's mma.sync
@@ -450,7 +410,7 @@ struct FlashAttentionPass
                   b, loc,
                   vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
                   v, int64_t(r));
-            sAcc[j + p] = mma(b, loc, qf[kk], v, sAcc[j + p]);
+            sAcc[j + p] = kiln::emitMmaSync16816(b, loc, qf[kk], v, sAcc[j + p]);
           }
         }
 
@@ -574,7 +534,7 @@ struct FlashAttentionPass
                   b, loc,
                   vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
                   v, int64_t(r));
-            oAcc[jd + p] = mma(b, loc, pf[kk], v, oAcc[jd + p]);
+            oAcc[jd + p] = kiln::emitMmaSync16816(b, loc, pf[kk], v, oAcc[jd + p]);
           }
         }
       SmallVector<Value> yields(oAcc);

@@ -27,6 +27,7 @@
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Target/GPU/Passes.h"
 #include "kiln/Target/GPU/TensorCoreSchedule.h"
+#include "WarpMma.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -126,7 +127,6 @@ std::optional<Plan> planFor(linalg::LinalgOp mm) {
   Plan plan;
   plan.matmul = mm;
   Value c = mm.getDpsInits()[0];
-  Value cRoot = rootOf(c);
   Operation *prev = mm->getPrevNode();
   auto fill = dyn_cast_or_null<linalg::FillOp>(prev);
   if (!fill || fill.getDpsInits()[0] != c)
@@ -419,7 +419,7 @@ struct TensorCoreMatmulPass
         for (int64_t i = 0; i < tilesM; ++i)
           for (int64_t j = 0; j < tilesN; ++j) {
             Value &c = acc[i * tilesN + j];
-            c = mma(b, loc, a[i], bf[j], c);
+            c = kiln::emitMmaSync16816(b, loc, a[i], bf[j], c);
           }
       }
       scf::YieldOp::create(b, loc, acc);
@@ -476,47 +476,6 @@ struct TensorCoreMatmulPass
     return success();
   }
 
-  /// m16n8k16 mma.sync: nvgpu for f16; NVVM directly for bf16 (nvgpu's
-  /// lowering does not deduce bf16 PTX types in MLIR 22): bf16 pairs as
-  /// i32 registers.
-  static Value mma(OpBuilder &b, Location loc, Value a, Value bv, Value c) {
-    Type elem = cast<VectorType>(a.getType()).getElementType();
-    if (elem.isF16())
-      return nvgpu::MmaSyncOp::create(b, loc, a, bv, c,
-                                      ArrayRef<int64_t>{16, 8, 16});
-    auto pairs = [&](Value v, int64_t n) {
-      SmallVector<Value> regs;
-      auto i32x1 = VectorType::get({1}, b.getI32Type());
-      for (int64_t r = 0; r < n; ++r) {
-        Value pair = vector::ExtractOp::create(b, loc, v, r);
-        Value cast = vector::BitCastOp::create(b, loc, i32x1, pair);
-        regs.push_back(vector::ExtractOp::create(b, loc, cast, int64_t(0)));
-      }
-      return regs;
-    };
-    SmallVector<Value> cs;
-    for (int64_t r = 0; r < 2; ++r)
-      for (int64_t cc = 0; cc < 2; ++cc)
-        cs.push_back(
-            vector::ExtractOp::create(b, loc, c, ArrayRef<int64_t>{r, cc}));
-    Type f32 = b.getF32Type();
-    auto resultType =
-        LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-    Value d = NVVM::MmaOp::create(
-        b, loc, resultType, pairs(a, 4), pairs(bv, 2), cs,
-        ArrayRef<int64_t>{16, 8, 16}, std::nullopt, std::nullopt,
-        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                      NVVM::MMATypes::bf16},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
-    Value result = ub::PoisonOp::create(b, loc, c.getType());
-    for (int64_t r = 0; r < 2; ++r)
-      for (int64_t cc = 0; cc < 2; ++cc)
-        result = vector::InsertOp::create(
-            b, loc, LLVM::ExtractValueOp::create(b, loc, d, r * 2 + cc),
-            result, ArrayRef<int64_t>{r, cc});
-    return result;
-  }
 
   /// The epilogue of one accumulator element at `coords` of C: each step's
   /// body with the previous value for its chained input and loads for the
