@@ -27,9 +27,11 @@ public:
   const GPUTargetDescription &description() const { return desc; }
 
   /// Thread blocks resident on one SM with `threads` threads of
-  /// `registersPerThread` registers: the least of the description's block,
-  /// thread and register limits (0 when one block does not fit).
-  int64_t residentBlocksPerSM(int64_t threads, int64_t registersPerThread) const;
+  /// `registersPerThread` registers and `sharedBytes` of shared memory each:
+  /// the least of the description's block, thread, register and (when
+  /// sharedBytes > 0) shared-memory limits (0 when one block does not fit).
+  int64_t residentBlocksPerSM(int64_t threads, int64_t registersPerThread,
+                              int64_t sharedBytes = 0) const;
 
 private:
   GPUTargetDescription desc;

@@ -40,6 +40,13 @@ constexpr int64_t kBaseRegisters = 24;
 /// The exposed fraction of the smaller of compute and memory time.
 constexpr double kExposedFraction = 0.1;
 
+/// Time of `compute` and `memory` seconds that overlap except for
+/// kExposedFraction of the shorter.
+double overlapped(double compute, double memory) {
+  return std::max(compute, memory) +
+         kExposedFraction * std::min(compute, memory);
+}
+
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int64_t extentOf(const ScheduleLoop &l) {
@@ -301,13 +308,18 @@ kiln::createGPUCostModel(GPUTargetDescription description) {
 }
 
 int64_t GPUCostModel::residentBlocksPerSM(int64_t threads,
-                                          int64_t registersPerThread) const {
+                                          int64_t registersPerThread,
+                                          int64_t sharedBytes) const {
   if (threads <= 0 || threads > desc.maxThreadsPerBlock ||
       registersPerThread > desc.maxRegistersPerThread)
     return 0;
   int64_t byThreads = desc.maxThreadsPerSM / threads;
   int64_t byRegisters = desc.registersPerSM / (threads * registersPerThread);
-  return std::min<int64_t>({desc.maxBlocksPerSM, byThreads, byRegisters});
+  int64_t perSM =
+      std::min<int64_t>({desc.maxBlocksPerSM, byThreads, byRegisters});
+  if (sharedBytes > 0)
+    perSM = std::min<int64_t>(perSM, desc.sharedMemoryPerSMBytes / sharedBytes);
+  return perSM;
 }
 
 SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
@@ -586,8 +598,7 @@ CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   double blockFlops = flops / blocks;
   double compute = waves * blockFlops * perSM / (smRate * std::max(eff, 1e-3));
   double memory = dram / (desc.dramBandwidthGBps * 1e9);
-  est.seconds = std::max(compute, memory) +
-                kExposedFraction * std::min(compute, memory);
+  est.seconds = overlapped(compute, memory);
   est.why = why + ": " + fmt(blocks) + " blocks of " + std::to_string(threads) +
             " threads, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
             " waves, efficiency " + fmt(eff) + "; compute " +
@@ -627,9 +638,7 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
                  t->vector * eb >= kMinCopyBytes &&
                  (t->blockM * t->blockK / t->vector) % threads == 0 &&
                  (t->blockK * t->blockN / t->vector) % threads == 0;
-  int64_t perSM = model.residentBlocksPerSM(threads, regs);
-  if (smem > 0)
-    perSM = std::min<int64_t>(perSM, desc.sharedMemoryPerSMBytes / smem);
+  int64_t perSM = model.residentBlocksPerSM(threads, regs, smem);
   if (!shapeOk || smem > desc.sharedMemoryPerBlockBytes || perSM == 0) {
     est.fits = false;
     est.why = "tensor-core block of " + std::to_string(threads) +
@@ -666,8 +675,7 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
   est.flops = 2 * B * M * N * K;
   est.bytesByLevel.push_back({"L2", panelBytes});
   est.bytesByLevel.push_back({"DRAM", dram});
-  est.seconds = std::max(compute, memory) +
-                kExposedFraction * std::min(compute, memory);
+  est.seconds = overlapped(compute, memory);
   est.why = "tensor-core matmul: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
             " B shared, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
@@ -695,9 +703,7 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
   int64_t threads = t->warps() * desc.warpSize;
   int64_t smem = t->sharedBytes(fit->d, fit->dv, fit->eb);
   int64_t regs = t->registers(fit->d, fit->dv, kFlashBaseRegisters);
-  int64_t perSM = model.residentBlocksPerSM(threads, regs);
-  if (smem > 0)
-    perSM = std::min<int64_t>(perSM, desc.sharedMemoryPerSMBytes / smem);
+  int64_t perSM = model.residentBlocksPerSM(threads, regs, smem);
   if (t->warpM != 16 || t->blockM % 16 || t->blockN % 16 || t->stages < 2 ||
       smem > desc.sharedMemoryPerBlockOptinBytes || perSM == 0) {
     est.fits = false;
@@ -739,8 +745,7 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
   est.flops = mmaFlops;
   est.bytesByLevel.push_back({"L2", l2});
   est.bytesByLevel.push_back({"DRAM", dram});
-  est.seconds = std::max(compute, memory) +
-                kExposedFraction * std::min(compute, memory);
+  est.seconds = overlapped(compute, memory);
   est.why = "flash attention: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
             " B shared, " + std::to_string(regs) + " registers, " +
@@ -800,8 +805,7 @@ static CostEstimate estimateBlockReduction(const GPUCostModel &model,
   double memory = dram / (desc.dramBandwidthGBps * 1e9);
   est.flops = flops;
   est.bytesByLevel.push_back({"DRAM", dram});
-  est.seconds = std::max(compute, memory) +
-                kExposedFraction * std::min(compute, memory);
+  est.seconds = overlapped(compute, memory);
   est.why = "block reduction: " + fmt(blocks) + " blocks of " +
             std::to_string(b->rowsPerBlock) + " rows x " +
             std::to_string(b->threadsPerRow) + " threads, vector " +
