@@ -128,6 +128,19 @@ static cl::opt<std::string> scheduleFile(
              "like --print-schedule prints them (\"func:index\")"),
     cl::value_desc("file"), cl::cat(kilncCategory));
 
+enum class F32Matmul { IEEE, TF32 };
+static cl::opt<F32Matmul> f32Matmul(
+    "f32-matmul",
+    cl::desc("How f32 matmuls may compute (gpu targets)"),
+    cl::init(F32Matmul::IEEE),
+    cl::values(clEnumValN(F32Matmul::IEEE, "ieee",
+                          "in f32 (SIMT FMAs on the GPU)"),
+               clEnumValN(F32Matmul::TF32, "tf32",
+                          "on TF32 tensor cores where the GPU description "
+                          "has them: operands rounded to 10 mantissa bits, "
+                          "f32 accumulation")),
+    cl::cat(kilncCategory));
+
 static llvm::raw_ostream &error() {
   return llvm::WithColor::error(llvm::errs(), "kilnc");
 }
@@ -349,6 +362,7 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   GPUPipelineOptions options;
   options.target = findGPUTargetDescriptionFile(descSpec, dirs);
   options.scheduleFile = scheduleFile;
+  options.f32Matmul = f32Matmul == F32Matmul::TF32 ? "tf32" : "ieee";
   if (emit == Emit::Cubin) {
     std::string ptxas = findPtxas();
     if (ptxas.empty()) {
@@ -379,6 +393,7 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
     KilnSelectSchedulesOptions selectOptions;
     selectOptions.target = "gpu:" + options.target;
     selectOptions.scheduleFile = scheduleFile;
+    selectOptions.f32Matmul = options.f32Matmul;
     buildScheduleSelectionPipeline(select, selectOptions);
     if (failed(select.run(*module)))
       return 1;
@@ -451,6 +466,11 @@ static int compile(const char *argv0) {
     return compileNPU(descSpec);
   if (kind == "gpu")
     return compileGPU(argv0, descSpec);
+  if (f32Matmul == F32Matmul::TF32) {
+    error() << "--f32-matmul=tf32 needs a gpu target (--target=" << targetSpec
+            << " computes f32 matmuls in f32)\n";
+    return 1;
+  }
   if (kind != "cpu") {
     error() << "unknown target kind '" << kind
             << "' in --target=" << targetSpec

@@ -15,9 +15,18 @@
 
 namespace kiln {
 
+/// What the user allows the GPU cost model beyond exact f32 arithmetic.
+struct GPUCostModelOptions {
+  /// f32 matmuls may run on TF32 tensor cores (operands rounded to 10
+  /// mantissa bits, f32 accumulation), where the description has an
+  /// mma.sync tf32 form: `--f32-matmul=tf32`.
+  bool allowTF32 = false;
+};
+
 class GPUCostModel : public CostModel {
 public:
-  explicit GPUCostModel(GPUTargetDescription description);
+  explicit GPUCostModel(GPUTargetDescription description,
+                        GPUCostModelOptions options = {});
 
   llvm::StringRef targetName() const override { return targetName_; }
   llvm::SmallVector<ScheduleAttr> candidates(mlir::Operation *op) const override;
@@ -33,12 +42,17 @@ public:
   int64_t residentBlocksPerSM(int64_t threads, int64_t registersPerThread,
                               int64_t sharedBytes = 0) const;
 
+  const GPUCostModelOptions &options() const { return opts; }
+
 private:
   GPUTargetDescription desc;
+  GPUCostModelOptions opts;
   std::string targetName_;
 };
 
-std::unique_ptr<CostModel> createGPUCostModel(GPUTargetDescription description);
+std::unique_ptr<CostModel>
+createGPUCostModel(GPUTargetDescription description,
+                   GPUCostModelOptions options = {});
 
 } // namespace kiln
 

@@ -102,7 +102,8 @@ constexpr double kStagesToHideLatency = 3;
 
 /// What the tensor-core lowering needs of a matmul: static [b..., m, n, k]
 /// loops, f16 or bf16 operands of one type with an `mma.sync` m16n8k16 form
-/// in the description whose accumulator is the matmul's f32 accumulator,
+/// in the description whose accumulator is the matmul's f32 accumulator
+/// (or, when TF32 was asked for, f32 operands and an m16n8k8 tf32 form),
 /// and rows of A (K) and B (N) that a copy vector of 4..16 bytes divides.
 struct TensorCoreFit {
   const GPUTensorCoreInstruction *form = nullptr;
@@ -114,7 +115,7 @@ struct TensorCoreFit {
 
 std::optional<TensorCoreFit>
 tensorCoreFit(Operation *op, ArrayRef<ScheduleLoop> loops,
-              const GPUTargetDescription &desc) {
+              const GPUTargetDescription &desc, bool allowTF32) {
   // mma.sync and ldmatrix are instructions of a warp of 32 threads.
   if (!isa<MatmulOp>(op) || loops.size() < 3 || desc.warpSize != 32)
     return std::nullopt;
@@ -123,14 +124,16 @@ tensorCoreFit(Operation *op, ArrayRef<ScheduleLoop> loops,
       return std::nullopt;
   Type a = getElementTypeOrSelf(op->getOperand(0).getType());
   Type b = getElementTypeOrSelf(op->getOperand(1).getType());
-  if (a != b || !(a.isF16() || a.isBF16()))
+  bool tf32 = allowTF32 && a.isF32();
+  if (a != b || !(a.isF16() || a.isBF16() || tf32))
     return std::nullopt;
-  std::string name = a.isF16() ? "f16" : "bf16";
+  std::string name = tf32 ? "tf32" : a.isF16() ? "f16" : "bf16";
+  int64_t instrK = tf32 ? 8 : 16;
   TensorCoreFit fit;
   for (const GPUTensorCoreInstruction &f : desc.tensorCores)
     if (f.instruction == "mma.sync" && f.a == name && f.b == name &&
         f.accumulator == "f32" && f.shape[0] == 16 && f.shape[1] == 8 &&
-        f.shape[2] == 16) {
+        f.shape[2] == instrK) {
       fit.form = &f;
       break;
     }
@@ -299,12 +302,15 @@ BlockReductionSchedule chooseBlockReduction(int64_t rows, int64_t length,
 
 } // namespace
 
-GPUCostModel::GPUCostModel(GPUTargetDescription description)
-    : desc(std::move(description)), targetName_("gpu:" + desc.name) {}
+GPUCostModel::GPUCostModel(GPUTargetDescription description,
+                           GPUCostModelOptions options)
+    : desc(std::move(description)), opts(options),
+      targetName_("gpu:" + desc.name) {}
 
 std::unique_ptr<CostModel>
-kiln::createGPUCostModel(GPUTargetDescription description) {
-  return std::make_unique<GPUCostModel>(std::move(description));
+kiln::createGPUCostModel(GPUTargetDescription description,
+                         GPUCostModelOptions options) {
+  return std::make_unique<GPUCostModel>(std::move(description), options);
 }
 
 int64_t GPUCostModel::residentBlocksPerSM(int64_t threads,
@@ -334,20 +340,31 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
                                        std::nullopt));
   };
 
-  if (std::optional<TensorCoreFit> fit = tensorCoreFit(op, *loops, desc)) {
+  if (std::optional<TensorCoreFit> fit =
+          tensorCoreFit(op, *loops, desc, opts.allowTF32)) {
     // Block, warp and K tiles, stages; the copy vector is the widest the
     // rows allow. Kept: what the lowering can do (whole warps of whole
     // instruction tiles, copies spread evenly over the threads) and what
     // fits the block's static shared memory and the register file.
     for (int64_t bm : {32, 64, 128, 256})
       for (int64_t bn : {32, 64, 128, 256})
-        for (int64_t bk : {32, 64})
+        for (int64_t bk : {16, 32, 64})
           for (int64_t wm : {16, 32, 64})
             for (int64_t wn : {16, 32, 64})
               for (int64_t stages : {2, 3, 4}) {
+                // K tiles of f16 / bf16: 32 or 64 (two or four m16n8k16
+                // steps). f32 (tf32): 16, two m16n8k8 steps: ptxas issues
+                // all of a K tile's fragment loads (B's are 32-bit loads,
+                // each with its own swizzled address) ahead of its
+                // mma.sync, and K tiles of 32 with 64 x 64 warp tiles
+                // spill (ptxas -v, docs/gpu.md).
+                int64_t minBK = 64 / fit->elementBytes;
+                int64_t maxBK = fit->elementBytes == 4 ? minBK : 2 * minBK;
+                if (bk < minBK || bk > maxBK)
+                  continue;
                 if ((bm > 32 && bm / 2 >= fit->m) ||
                     (bn > 32 && bn / 2 >= fit->n) ||
-                    (bk > 32 && bk / 2 >= fit->k))
+                    (bk > minBK && bk / 2 >= fit->k))
                   continue;
                 if (bm % wm || bn % wn)
                   continue;
@@ -613,13 +630,15 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
                                        ScheduleAttr schedule) {
   const GPUTargetDescription &desc = model.description();
   CostEstimate est;
-  std::optional<TensorCoreFit> fit = tensorCoreFit(op, loops, desc);
+  std::optional<TensorCoreFit> fit =
+      tensorCoreFit(op, loops, desc, model.options().allowTF32);
   std::optional<TensorCoreSchedule> t = TensorCoreSchedule::read(schedule);
   if (!fit || !t || schedule.getNumLoops() != loops.size()) {
     est.fits = false;
-    est.why = "a tensor-core schedule needs an f16 / bf16 matmul with static "
-              "shapes, an mma.sync m16n8k16 form in the description and rows "
-              "of A and B a copy vector divides";
+    est.why = "a tensor-core schedule needs an f16 / bf16 matmul (or f32 with "
+              "TF32 allowed) with static shapes, an mma.sync m16n8k16 (tf32: "
+              "m16n8k8) form in the description and rows of A and B a copy "
+              "vector divides";
     return est;
   }
   int64_t threads = (t->blockM / t->warpM) * (t->blockN / t->warpN) *
@@ -632,7 +651,7 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
                  t->instrK == fit->form->shape[2] &&
                  t->blockM % t->warpM == 0 && t->blockN % t->warpN == 0 &&
                  t->warpM % 16 == 0 && t->warpN % 16 == 0 &&
-                 t->blockK % 16 == 0 && t->stages >= 2 &&
+                 t->blockK % t->instrK == 0 && t->stages >= 2 &&
                  fit->k % t->vector == 0 && fit->n % t->vector == 0 &&
                  t->vector * eb <= kMaxCopyBytes &&
                  t->vector * eb >= kMinCopyBytes &&
@@ -676,7 +695,9 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
   est.bytesByLevel.push_back({"L2", panelBytes});
   est.bytesByLevel.push_back({"DRAM", dram});
   est.seconds = overlapped(compute, memory);
-  est.why = "tensor-core matmul: " + fmt(blocks) + " blocks of " +
+  est.why = std::string(fit->form->a == "tf32" ? "tensor-core (tf32)"
+                                                : "tensor-core") +
+            " matmul: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
             " B shared, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
             " waves, efficiency " + fmt(eff) + "; compute " +

@@ -172,3 +172,54 @@ func.func @read_between(%a: memref<64x64xf16>, %b: memref<64x64xf16>, %out: memr
   }
   return
 }
+
+// -----
+
+// f32 with an m16n8k8 schedule (--f32-matmul=tf32): 128 x 96 x 64, blocks
+// of 64 x 32 (2 x 3 blocks of 4 warps of 32 x 16), K tiles of 16 in 2
+// stages, 16-byte copies of 4 elements. Per 8-deep step: A with ldmatrix
+// x4 of 32-bit elements (vector<4x1xf32>), B with two 32-bit loads per lane
+// (rows lane%4 and lane%4 + 4 of column lane/4: ldmatrix cannot transpose
+// 32-bit elements), each rounded to TF32 (cvt.rna), m16n8k8 mma.sync with
+// tf32 enabled; the accumulators are stored as they are.
+// CHECK-LABEL: func.func @tf32
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c3, %{{.*}} = %c2, %{{.*}} = %c1) threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c128, %{{.*}} = %c1, %{{.*}} = %c1)
+// CHECK-SAME: workgroup(%[[SA:[a-z0-9_]+]] : memref<2x64x16xf32, #gpu.address_space<workgroup>>, %[[SB:[a-z0-9_]+]] : memref<2x16x32xf32, #gpu.address_space<workgroup>>)
+// CHECK: nvgpu.device_async_copy %{{.*}}[{{.*}}], %[[SA]][{{.*}}], 4, %{{.*}} {bypassL1} : memref<128x64xf32> to memref<2x64x16xf32, #gpu.address_space<workgroup>>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c4 step %{{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>) {
+// CHECK: %[[A:[a-z0-9_]+]] = nvgpu.ldmatrix %[[SA]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2x64x16xf32, #gpu.address_space<workgroup>> -> vector<4x1xf32>
+// CHECK: %[[A0:[a-z0-9_]+]] = vector.extract %[[A]][0, 0] : f32 from vector<4x1xf32>
+// CHECK: %[[R0:[a-z0-9_]+]] = nvvm.convert.float.to.tf32 %[[A0]] {rnd = #nvvm.fp_rnd_mode<rna>}
+// CHECK: arith.bitcast %[[R0]] : i32 to f32
+// CHECK: %[[B0:[a-z0-9_]+]] = memref.load %[[SB]][{{.*}}] : memref<2x16x32xf32, #gpu.address_space<workgroup>>
+// CHECK: nvvm.convert.float.to.tf32 %[[B0]] {rnd = #nvvm.fp_rnd_mode<rna>}
+// CHECK: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// Two 8-deep steps per K tile of 2 x 2 16 x 8 tiles per warp: 8 mma.sync.
+// CHECK-COUNT-7: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled}
+// CHECK-NOT: nvgpu.mma.sync
+// CHECK: scf.yield
+// CHECK: memref.store %{{.*}}, %arg2[%{{.*}}, %{{.*}}] : memref<128x96xf32>
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.
+// CHECK: return
+func.func @tf32(%a: memref<128x64xf32>, %b: memref<64x96xf32>, %c: memref<128x96xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<128x96xf32>)
+  linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[64, 32, 0], [32, 16, 16], [16, 8, 8], [0, 4, 4], [0, 0, 2]]>} ins(%a, %b : memref<128x64xf32>, memref<64x96xf32>) outs(%c : memref<128x96xf32>)
+  return
+}
+
+// -----
+
+// f32 with an m16n8k16 schedule: TF32 takes m16n8k8, so the schedule does
+// not fit and the matmul stays on the generic path.
+// CHECK-LABEL: func.func @f32_k16
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+func.func @f32_k16(%a: memref<64x64xf32>, %b: memref<64x64xf32>, %c: memref<64x64xf32>) {
+  %zero = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+  // expected-remark @below {{kiln-gpu-tensor-core-matmul: not taken (needs static identity-layout f16 / bf16 operands, or f32 ones with an m16n8k8 (tf32) schedule, and an f32 accumulator); the generic path runs it}}
+  linalg.matmul {kiln.schedule = #kiln.schedule<tiles = [[64, 64, 0], [32, 32, 32], [16, 8, 16], [0, 4, 4], [0, 0, 2]]>} ins(%a, %b : memref<64x64xf32>, memref<64x64xf32>) outs(%c : memref<64x64xf32>)
+  return
+}

@@ -32,6 +32,10 @@ struct GPUPipelineOptions {
   std::string targetsDir;
   /// Schedules that override the cost model (kiln-select-schedules).
   std::string scheduleFile;
+  /// "ieee": f32 matmuls use f32 FMAs; "tf32": the cost model may put them
+  /// on the description's TF32 tensor cores (kiln-select-schedules
+  /// f32-matmul).
+  std::string f32Matmul = "ieee";
   /// What gpu-module-to-binary embeds: "isa" (PTX text, needs no CUDA),
   /// "bin" (cubin, needs ptxas) or "fatbin" (needs ptxas and fatbinary).
   std::string binaryFormat = "isa";

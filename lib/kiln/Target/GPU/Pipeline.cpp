@@ -79,11 +79,16 @@ struct GPUPipelineRegistrationOptions
   Option<std::string> format{
       *this, "format", llvm::cl::desc("gpu.binary format: isa, bin, fatbin"),
       llvm::cl::init("isa")};
+  Option<std::string> f32Matmul{
+      *this, "f32-matmul",
+      llvm::cl::desc("ieee (f32 FMAs) or tf32 (TF32 tensor cores)"),
+      llvm::cl::init("ieee")};
   kiln::GPUPipelineOptions toOptions() const {
     kiln::GPUPipelineOptions o;
     o.target = target;
     o.targetsDir = targetsDir;
     o.scheduleFile = scheduleFile;
+    o.f32Matmul = f32Matmul;
     o.binaryFormat = format;
     return o;
   }
@@ -118,6 +123,7 @@ void kiln::buildGPUTilingPipeline(OpPassManager &pm,
   select.target = selectionTarget(options);
   select.targetsDir = options.targetsDir;
   select.scheduleFile = options.scheduleFile;
+  select.f32Matmul = options.f32Matmul;
   kiln::buildScheduleSelectionPipeline(pm, select);
 
   // f16 / bf16 attention with a flash-attention schedule: one fused kernel,

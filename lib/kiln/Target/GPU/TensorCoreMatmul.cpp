@@ -1,7 +1,7 @@
 //===- TensorCoreMatmul.cpp - kiln-gpu-tensor-core-matmul -----------------===//
 //
-// Doing what the GPU cost model decided for an f16 / bf16 matmul with a
-// five-level tensor-core schedule (kiln/Target/GPU/TensorCoreSchedule.h):
+// Doing what the GPU cost model decided for an f16 / bf16 (or TF32) matmul
+// with a five-level tensor-core schedule (kiln/Target/GPU/TensorCoreSchedule.h):
 // after bufferization, the linalg.fill + linalg.matmul (or batch_matmul)
 // and the elementwise epilogue kiln-gpu-tile left whole for it
 // (`kiln.gpu.tensor_core_epilogue`) become one gpu.launch:
@@ -15,7 +15,10 @@
 //   compute tile k);
 // - per 16-deep k step, A fragments with ldmatrix.x4, B fragments with
 //   ldmatrix.x4.trans, m16n8k16 mma.sync into f32 accumulators that stay in
-//   registers for the whole K loop;
+//   registers for the whole K loop; f32 operands (TF32, asked for with
+//   --f32-matmul=tf32) per 8-deep step: A with ldmatrix.x4 of 32-bit
+//   elements, B with two 32-bit loads per lane, both rounded to TF32, and
+//   m16n8k8 mma.sync;
 // - the epilogue (bias, activation, residual, the truncation to f16 / bf16)
 //   applied to each accumulator element before the only store.
 //
@@ -224,6 +227,119 @@ struct Builder {
   }
 };
 
+/// One K tile of f16 / bf16 operands, 16 deep per step: A fragments with
+/// ldmatrix.x4, B fragments with ldmatrix.x4.trans (two 16 x 8 tiles per
+/// load), m16n8k16 mma.sync into the warp tile's accumulators `acc`.
+void multiplyTile16(Builder &h, const kiln::TensorCoreSchedule &t, Type elem,
+                    Value smA, Value smB, Value stage, Value lane, Value wm0,
+                    Value wn0, SmallVectorImpl<Value> &acc) {
+  OpBuilder &b = h.b;
+  Location loc = h.loc;
+  int64_t tilesM = t.warpM / 16, tilesN = t.warpN / 8;
+  Value lane16 = h.rem(lane, 16), half = h.mul(h.div(lane, 16), 8);
+  auto fragType = VectorType::get({4, 2}, elem);
+  auto bType = VectorType::get({2, 2}, elem);
+  for (int64_t kk = 0; kk < t.blockK / 16; ++kk) {
+    SmallVector<Value> a, bf;
+    for (int64_t i = 0; i < tilesM; ++i)
+      a.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, fragType, smA,
+          ValueRange{stage, h.add(wm0, h.add(lane16, h.c(i * 16))),
+                     h.add(half, h.c(kk * 16))},
+          /*transpose=*/false, /*numTiles=*/4));
+    for (int64_t j = 0; j < tilesN; j += 2) {
+      // Two 16 x 8 B tiles: matrices 0, 1 are tile j, 2, 3 tile j + 1.
+      Value four = nvgpu::LdMatrixOp::create(
+          b, loc, fragType, smB,
+          ValueRange{stage, h.add(lane16, h.c(kk * 16)),
+                     h.add(wn0, h.add(half, h.c(j * 8)))},
+          /*transpose=*/true, /*numTiles=*/4);
+      for (int64_t p = 0; p < 2; ++p) {
+        Value v = ub::PoisonOp::create(b, loc, bType);
+        for (int64_t r = 0; r < 2; ++r)
+          v = vector::InsertOp::create(
+              b, loc,
+              vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)), v,
+              int64_t(r));
+        bf.push_back(v);
+      }
+    }
+    for (int64_t i = 0; i < tilesM; ++i)
+      for (int64_t j = 0; j < tilesN; ++j) {
+        Value &c = acc[i * tilesN + j];
+        c = kiln::emitMmaSync16816(b, loc, a[i], bf[j], c);
+      }
+  }
+}
+
+/// f32 rounded to TF32 (cvt.rna.tf32.f32: nearest, ties away from zero),
+/// as an f32 whose low 13 mantissa bits are zero: the hardware would
+/// otherwise just ignore them (truncate).
+Value roundToTF32(OpBuilder &b, Location loc, Value x) {
+  Value bits = NVVM::ConvertFloatToTF32Op::create(
+      b, loc, b.getI32Type(), x, NVVM::FPRoundingMode::RNA);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+}
+
+/// One K tile of f32 operands on TF32 tensor cores, 8 deep per step
+/// (m16n8k8; lane = 4 * group + inGroup):
+/// - A (16 x 8): a0..a3 = rows group, group + 8 by columns inGroup,
+///   inGroup + 4, exactly the four 8 x 4 matrices of 32-bit elements one
+///   ldmatrix.x4 loads (lanes 0-15 name rows 0-15 at column 0, lanes 16-31
+///   the same rows at column 4);
+/// - B (8 x 8): b0, b1 = rows inGroup, inGroup + 4 of column group. B's
+///   tiles are row-major (k rows), and ldmatrix transposes only 16-bit
+///   elements, so each lane loads its two elements.
+void multiplyTileTF32(Builder &h, const kiln::TensorCoreSchedule &t,
+                      Value smA, Value smB, Value stage, Value lane,
+                      Value wm0, Value wn0, SmallVectorImpl<Value> &acc) {
+  OpBuilder &b = h.b;
+  Location loc = h.loc;
+  int64_t tilesM = t.warpM / 16, tilesN = t.warpN / 8;
+  Type f32 = b.getF32Type();
+  auto aType = VectorType::get({4, 1}, f32);
+  auto bType = VectorType::get({2, 1}, f32);
+  Value lane16 = h.rem(lane, 16), quad = h.mul(h.div(lane, 16), 4);
+  Value group = h.div(lane, 4), inGroup = h.rem(lane, 4);
+  for (int64_t kk = 0; kk < t.blockK / 8; ++kk) {
+    SmallVector<Value> a, bf;
+    for (int64_t i = 0; i < tilesM; ++i) {
+      Value loaded = nvgpu::LdMatrixOp::create(
+          b, loc, aType, smA,
+          ValueRange{stage, h.add(wm0, h.add(lane16, h.c(i * 16))),
+                     h.add(quad, h.c(kk * 8))},
+          /*transpose=*/false, /*numTiles=*/4);
+      Value v = ub::PoisonOp::create(b, loc, aType);
+      for (int64_t r = 0; r < 4; ++r) {
+        Value x = vector::ExtractOp::create(b, loc, loaded,
+                                            ArrayRef<int64_t>{r, 0});
+        v = vector::InsertOp::create(b, loc, roundToTF32(b, loc, x), v,
+                                     ArrayRef<int64_t>{r, 0});
+      }
+      a.push_back(v);
+    }
+    for (int64_t j = 0; j < tilesN; ++j) {
+      Value col = h.add(wn0, h.add(group, h.c(j * 8)));
+      Value v = ub::PoisonOp::create(b, loc, bType);
+      for (int64_t r = 0; r < 2; ++r) {
+        Value row = h.add(inGroup, h.c(kk * 8 + r * 4));
+        Value x = memref::LoadOp::create(b, loc, smB,
+                                         ValueRange{stage, row, col});
+        v = vector::InsertOp::create(b, loc, roundToTF32(b, loc, x), v,
+                                     ArrayRef<int64_t>{r, 0});
+      }
+      bf.push_back(v);
+    }
+    for (int64_t i = 0; i < tilesM; ++i)
+      for (int64_t j = 0; j < tilesN; ++j) {
+        Value &c = acc[i * tilesN + j];
+        c = nvgpu::MmaSyncOp::create(b, loc, a[i], bf[j], c,
+                                     ArrayRef<int64_t>{16, 8, 8},
+                                     /*tf32Enabled=*/true);
+      }
+  }
+}
+
 struct TensorCoreMatmulPass
     : kiln::impl::KilnGPUTensorCoreMatmulBase<TensorCoreMatmulPass> {
   void runOnOperation() override {
@@ -252,16 +368,21 @@ struct TensorCoreMatmulPass
     auto cType = dyn_cast<MemRefType>(C.getType());
     Type elem = aType ? aType.getElementType() : Type();
     // What the lowering takes; anything else keeps the generic path (the
-    // cost model only chooses tensor-core schedules for what fits).
+    // cost model only chooses tensor-core schedules for what fits). f32
+    // operands run on TF32 tensor cores: the schedule's m16n8k8 says so.
     if (!staticIdentity(A) || !staticIdentity(B) || !staticIdentity(C) ||
-        !(elem.isF16() || elem.isBF16()) ||
+        !(elem.isF16() || elem.isBF16() ||
+          (elem.isF32() && schedule.instrK == 8)) ||
         cast<MemRefType>(B.getType()).getElementType() != elem ||
         !cType.getElementType().isF32()) {
       mm->emitRemark("kiln-gpu-tensor-core-matmul: not taken (needs static "
-                     "identity-layout f16 / bf16 operands and an f32 "
-                     "accumulator); the generic path runs it");
+                     "identity-layout f16 / bf16 operands, or f32 ones with "
+                     "an m16n8k8 (tf32) schedule, and an f32 accumulator); "
+                     "the generic path runs it");
       return success();
     }
+    bool tf32 = elem.isF32();
+    int64_t instrK = tf32 ? 8 : 16;
     ArrayRef<int64_t> aShape = aType.getShape();
     ArrayRef<int64_t> cShape = cType.getShape();
     int64_t batch = batched ? cShape[0] : 1;
@@ -272,10 +393,10 @@ struct TensorCoreMatmulPass
     int64_t threads = warpsM * warpsN * kWarp;
     int64_t V = t.vector;
     int64_t eb = elem.getIntOrFloatBitWidth() / 8;
-    bool valid = t.instrM == 16 && t.instrN == 8 && t.instrK == 16 &&
+    bool valid = t.instrM == 16 && t.instrN == 8 && t.instrK == instrK &&
                  t.blockM % t.warpM == 0 && t.blockN % t.warpN == 0 &&
                  t.warpM % 16 == 0 && t.warpN % 16 == 0 &&
-                 t.blockK % 16 == 0 && t.stages >= 2 && K % V == 0 &&
+                 t.blockK % instrK == 0 && t.stages >= 2 && K % V == 0 &&
                  N % V == 0 && V * eb <= 16 && V * eb >= 4 &&
                  t.blockK % V == 0 && t.blockN % V == 0 &&
                  (t.blockM * t.blockK / V) % threads == 0 &&
@@ -283,9 +404,9 @@ struct TensorCoreMatmulPass
     if (!valid)
       return mm->emitError(
           "kiln-gpu-tensor-core-matmul: the tensor-core schedule does not "
-          "fit this matmul (m16n8k16 instructions, warp tiles of whole "
-          "16 x 16 tiles, copies spread evenly over the threads, K and N "
-          "multiples of the copy vector)");
+          "fit this matmul (m16n8k16 instructions, m16n8k8 for f32 (tf32), "
+          "warp tiles of whole 16 x 16 tiles, copies spread evenly over the "
+          "threads, K and N multiples of the copy vector)");
 
     std::optional<Plan> plan = planFor(mm);
     if (!plan) {
@@ -387,41 +508,11 @@ struct TensorCoreMatmulPass
       Value next = h.add(kt, h.c(t.stages - 1));
       copyTile(h.rem(next, t.stages), next);
       Value stage = h.rem(kt, t.stages);
-      Value lane16 = h.rem(lane, 16), half = h.mul(h.div(lane, 16), 8);
       SmallVector<Value> acc(loop.getRegionIterArgs());
-      auto fragType = VectorType::get({4, 2}, elem);
-      auto bType = VectorType::get({2, 2}, elem);
-      for (int64_t kk = 0; kk < t.blockK / 16; ++kk) {
-        SmallVector<Value> a, bf;
-        for (int64_t i = 0; i < tilesM; ++i)
-          a.push_back(nvgpu::LdMatrixOp::create(
-              b, loc, fragType, smA,
-              ValueRange{stage, h.add(wm0, h.add(lane16, h.c(i * 16))),
-                         h.add(half, h.c(kk * 16))},
-              /*transpose=*/false, /*numTiles=*/4));
-        for (int64_t j = 0; j < tilesN; j += 2) {
-          // Two 16 x 8 B tiles: matrices 0, 1 are tile j, 2, 3 tile j + 1.
-          Value four = nvgpu::LdMatrixOp::create(
-              b, loc, fragType, smB,
-              ValueRange{stage, h.add(lane16, h.c(kk * 16)),
-                         h.add(wn0, h.add(half, h.c(j * 8)))},
-              /*transpose=*/true, /*numTiles=*/4);
-          for (int64_t p = 0; p < 2; ++p) {
-            Value v = ub::PoisonOp::create(b, loc, bType);
-            for (int64_t r = 0; r < 2; ++r)
-              v = vector::InsertOp::create(
-                  b, loc,
-                  vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
-                  v, int64_t(r));
-            bf.push_back(v);
-          }
-        }
-        for (int64_t i = 0; i < tilesM; ++i)
-          for (int64_t j = 0; j < tilesN; ++j) {
-            Value &c = acc[i * tilesN + j];
-            c = kiln::emitMmaSync16816(b, loc, a[i], bf[j], c);
-          }
-      }
+      if (tf32)
+        multiplyTileTF32(h, t, smA, smB, stage, lane, wm0, wn0, acc);
+      else
+        multiplyTile16(h, t, elem, smA, smB, stage, lane, wm0, wn0, acc);
       scf::YieldOp::create(b, loc, acc);
     }
     // Copies of tiles past the end are still pending (they read nothing).

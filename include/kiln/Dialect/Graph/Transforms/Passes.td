@@ -29,6 +29,10 @@ def KilnSelectSchedules : Pass<"kiln-select-schedules", "mlir::ModuleOp"> {
     Option<"scheduleFile", "schedule-file", "std::string", /*default=*/"\"\"",
            "JSON object {\"<func>:<n>\": \"#kiln.schedule<...>\"} of "
            "schedules that override the cost model">,
+    Option<"f32Matmul", "f32-matmul", "std::string", /*default=*/"\"ieee\"",
+           "ieee: f32 matmuls compute in f32; tf32 (gpu targets only): they "
+           "may run on the description's TF32 tensor cores (operands rounded "
+           "to 10 mantissa bits, f32 accumulation)">,
   ];
 }
 

@@ -56,6 +56,17 @@ struct SelectSchedules
   std::unique_ptr<CostModel> makeModel(ModuleOp module) {
     StringRef spec = target;
     StringRef kind = spec.take_until([](char c) { return c == ':'; });
+    if (f32Matmul != "ieee" && f32Matmul != "tf32") {
+      module.emitError() << "kiln-select-schedules: f32-matmul='" << f32Matmul
+                         << "' (expected ieee or tf32)";
+      return nullptr;
+    }
+    if (f32Matmul == "tf32" && kind != "gpu") {
+      module.emitError() << "kiln-select-schedules: f32-matmul=tf32 is a GPU "
+                            "option (target '"
+                         << spec << "' computes f32 matmuls in f32)";
+      return nullptr;
+    }
     if (kind == "npu") {
       // npu:NAME: targets/npu-NAME.json, NAME.json or a path.
       npu::NPUTargetDescription d;
@@ -82,7 +93,9 @@ struct SelectSchedules
                            << "': " << llvm::toString(d.takeError());
         return nullptr;
       }
-      return createGPUCostModel(std::move(*d));
+      GPUCostModelOptions options;
+      options.allowTF32 = f32Matmul == "tf32";
+      return createGPUCostModel(std::move(*d), options);
     }
     if (kind != "cpu") {
       module.emitError() << "kiln-select-schedules: unsupported target '"
