@@ -427,7 +427,8 @@ public:
 
   /// The module after the CPU pipeline's stage `stage` (kilnc --emit).
   std::string emit(const std::string &stage, const std::string &target) const;
-  std::string schedules(const std::string &target) const;
+  std::string schedules(const std::string &target,
+                        const std::string &f32Matmul) const;
   void exportLibrary(const std::string &path, const std::string &target,
                      const std::optional<std::string> &header) const;
 
@@ -543,7 +544,8 @@ std::string PyModule::emit(const std::string &stage,
   return std::string(out.str());
 }
 
-std::string PyModule::schedules(const std::string &target) const {
+std::string PyModule::schedules(const std::string &target,
+                                const std::string &f32Matmul) const {
   Session &session = *holder->session;
   Diagnostics diags(session);
   OwningOpRef<ModuleOp> module = holder->module->clone();
@@ -556,6 +558,7 @@ std::string PyModule::schedules(const std::string &target) const {
                            spec.starts_with("gpu:")
                        ? target
                        : selectionTarget(descriptionSpec(target));
+  options.f32Matmul = f32Matmul;
   // As kilnc --print-schedule: the rewrites that change which ops exist
   // (attention recognized, sibling matmuls fused) and fusion groups first,
   // so the printout is what the compile pipeline decides.
@@ -1316,8 +1319,10 @@ PYBIND11_MODULE(_kiln, m) {
            "The module after a stage of the CPU pipeline (kilnc --emit): "
            "kiln, linalg, tiled, llvm (LLVM dialect), llvm-ir, asm.")
       .def("schedules", &PyModule::schedules, py::arg("target") = "host",
+           py::arg("f32_matmul") = "ieee",
            "The cost model's schedule for every op (kilnc --print-schedule); "
-           "target: host, cpu:DESC, npu:NAME or gpu[:DESC].")
+           "target: host, cpu:DESC, npu:NAME or gpu[:DESC]; f32_matmul: "
+           "ieee, or tf32 (gpu: f32 matmuls may use TF32 tensor cores).")
       .def("export_library", &PyModule::exportLibrary, py::arg("path"),
            py::arg("target") = "host", py::arg("header") = std::nullopt,
            "Compiles every public function into a shared library for the "

@@ -164,6 +164,23 @@ def test_schedules():
     assert "tiles" in text or "us" in text
 
 
+def test_schedules_tf32():
+    """f32_matmul="tf32" lets the GPU cost model put an f32 matmul on TF32
+    tensor cores (an m16n8k8 level); it is an error on other targets."""
+    m = kiln.Module.parse("""
+func.func @mm(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>) -> tensor<256x256xf32> {
+  %0 = kiln.matmul %a, %b : tensor<256x256xf32>, tensor<256x256xf32> -> tensor<256x256xf32>
+  return %0 : tensor<256x256xf32>
+}
+""")
+    assert "[16, 8, 8]" not in m.schedules("gpu:sm90")
+    assert "[16, 8, 8]" in m.schedules("gpu:sm90", f32_matmul="tf32")
+    with pytest.raises(kiln.CompileError, match="f32-matmul=tf32 is a GPU option"):
+        m.schedules("host", f32_matmul="tf32")
+    with pytest.raises(kiln.CompileError, match="expected ieee or tf32"):
+        m.schedules("gpu:sm90", f32_matmul="fp8")
+
+
 UNFUSED_ATTENTION = """
 func.func @attn(%q: tensor<1x4x16x8xf32>, %k: tensor<1x4x32x8xf32>, %v: tensor<1x4x32x16xf32>) -> tensor<1x4x16x16xf32> {
   %s = kiln.matmul %q, %k transpose_b : tensor<1x4x16x8xf32>, tensor<1x4x32x8xf32> -> tensor<1x4x16x32xf32>
