@@ -174,6 +174,11 @@ int64_t tensorCoreRegisters(const TensorCoreSchedule &t, int64_t warpSize) {
 /// uses besides its fragments and accumulators; arithmetic per score on
 /// the SIMT pipes (scale, mask, max, exp as a polynomial, sum, convert).
 constexpr int64_t kFlashBaseRegisters = 48;
+/// Static shared memory a dynamic-shared-memory kernel still has: MLIR
+/// declares the dynamic region as an internal zero-length global, which
+/// NVPTX demotes to a 1-byte `.shared` variable (16-byte aligned); the
+/// driver counts it against the opt-in limit with the dynamic bytes.
+constexpr int64_t kDynamicSharedOverheadBytes = 16;
 constexpr double kFlashOpsPerScore = 24;
 
 /// What the flash-attention kernel takes: static f16 / bf16 q, k, v and
@@ -413,7 +418,8 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
               (bn * fit->d / t.vector) % threads ||
               (bn * fit->dv / t.vector) % threads)
             continue;
-          if (t.sharedBytes(fit->d, fit->dv, fit->eb) >
+          if (t.sharedBytes(fit->d, fit->dv, fit->eb) +
+                      kDynamicSharedOverheadBytes >
                   desc.sharedMemoryPerBlockOptinBytes ||
               t.registers(fit->d, fit->dv, kFlashBaseRegisters) >
                   desc.maxRegistersPerThread)
@@ -726,7 +732,9 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
   int64_t regs = t->registers(fit->d, fit->dv, kFlashBaseRegisters);
   int64_t perSM = model.residentBlocksPerSM(threads, regs, smem);
   if (t->warpM != 16 || t->blockM % 16 || t->blockN % 16 || t->stages < 2 ||
-      smem > desc.sharedMemoryPerBlockOptinBytes || perSM == 0) {
+      smem + kDynamicSharedOverheadBytes >
+          desc.sharedMemoryPerBlockOptinBytes ||
+      perSM == 0) {
     est.fits = false;
     est.why = "flash-attention block of " + std::to_string(threads) +
               " threads, " + std::to_string(regs) + " registers, " +
