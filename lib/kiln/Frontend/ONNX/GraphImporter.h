@@ -216,6 +216,12 @@ private:
   int currentIndex = 0;
 };
 
+/// An error callback (for an ErrorFn of the shape functions and folds) that
+/// reports on the node `g` is importing.
+inline auto nodeErrors(GraphImporter &g) {
+  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
+}
+
 } // namespace kiln::onnx_import
 
 #endif // KILN_LIB_FRONTEND_ONNX_GRAPHIMPORTER_H

@@ -21,10 +21,6 @@ using namespace kiln::onnx_import;
 
 namespace {
 
-auto nodeErrors(GraphImporter &g) {
-  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
-}
-
 bool smallEnough(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape) {

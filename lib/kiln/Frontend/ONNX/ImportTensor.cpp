@@ -21,10 +21,6 @@ using namespace kiln::onnx_import;
 
 namespace {
 
-auto nodeErrors(GraphImporter &g) {
-  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
-}
-
 bool isStatic(ArrayRef<int64_t> shape) {
   return llvm::none_of(shape, ShapedType::isDynamic);
 }
