@@ -434,6 +434,12 @@ Value lowerBinary(OpBuilder &b, Operation *op, Binary kind, Value lhs,
 
 using ScalarFn = llvm::function_ref<Value(OpBuilder &, Location, Value)>;
 
+/// The ScalarFn of the unary ops that are one op of the math dialect.
+template <typename OpTy>
+Value singleOp(OpBuilder &b, Location loc, Value x) {
+  return OpTy::create(b, loc, x);
+}
+
 /// Unary op: `fn` gets the input in the compute type (f32 for f16/bf16).
 Value lowerUnary(OpBuilder &b, Operation *op, Value input, ScalarFn fn) {
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -1483,36 +1489,12 @@ struct LowerKilnOp : ConversionPattern {
             .Case([&](kiln::MaxOp) { return binary(Binary::Max); })
             .Case([&](kiln::MinOp) { return binary(Binary::Min); })
             .Case([&](kiln::PowOp) { return binary(Binary::Pow); })
-            .Case([&](kiln::ExpOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::ExpOp::create(nb, nl, x);
-              });
-            })
-            .Case([&](kiln::LogOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::LogOp::create(nb, nl, x);
-              });
-            })
-            .Case([&](kiln::TanhOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::TanhOp::create(nb, nl, x);
-              });
-            })
-            .Case([&](kiln::ErfOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::ErfOp::create(nb, nl, x);
-              });
-            })
-            .Case([&](kiln::SqrtOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::SqrtOp::create(nb, nl, x);
-              });
-            })
-            .Case([&](kiln::RsqrtOp) {
-              return unary([](OpBuilder &nb, Location nl, Value x) -> Value {
-                return math::RsqrtOp::create(nb, nl, x);
-              });
-            })
+            .Case([&](kiln::ExpOp) { return unary(singleOp<math::ExpOp>); })
+            .Case([&](kiln::LogOp) { return unary(singleOp<math::LogOp>); })
+            .Case([&](kiln::TanhOp) { return unary(singleOp<math::TanhOp>); })
+            .Case([&](kiln::ErfOp) { return unary(singleOp<math::ErfOp>); })
+            .Case([&](kiln::SqrtOp) { return unary(singleOp<math::SqrtOp>); })
+            .Case([&](kiln::RsqrtOp) { return unary(singleOp<math::RsqrtOp>); })
             .Case([&](kiln::NegOp) {
               return unary([&](OpBuilder &nb, Location nl, Value x) -> Value {
                 if (isF(x))

@@ -357,6 +357,20 @@ void GraphImporter::setOutput(unsigned i, Value value) {
   setEntry(i, std::move(e));
 }
 
+LogicalResult GraphImporter::setFirstOutput(FailureOr<Value> result) {
+  if (failed(result))
+    return failure();
+  setOutput(0, *result);
+  return success();
+}
+
+LogicalResult GraphImporter::setFirstOutput(FailureOr<KnownTensor> result) {
+  if (failed(result))
+    return failure();
+  setOutput(0, std::move(*result));
+  return success();
+}
+
 void GraphImporter::setOutput(unsigned i, KnownTensor known) {
   Entry e;
   e.type = known.getType();

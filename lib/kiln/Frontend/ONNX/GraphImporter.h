@@ -98,6 +98,10 @@ public:
   /// A tensor attribute (Constant's `value`), read when first used; its
   /// type and data size are checked now.
   mlir::LogicalResult setOutput(unsigned i, const onnx::TensorProto &tensor);
+  /// Sets output 0 to `result`, or fails when computing it failed (and
+  /// reported why): how most node importers end.
+  mlir::LogicalResult setFirstOutput(mlir::FailureOr<mlir::Value> result);
+  mlir::LogicalResult setFirstOutput(mlir::FailureOr<KnownTensor> result);
   /// The contents of a tensor attribute; reports bad data on the node.
   mlir::FailureOr<KnownTensor> readKnown(const onnx::TensorProto &tensor);
   /// The type and bytes of a tensor attribute (`bytes` may point into
@@ -211,6 +215,12 @@ private:
   mlir::Location currentLoc;
   int currentIndex = 0;
 };
+
+/// An error callback (for an ErrorFn of the shape functions and folds) that
+/// reports on the node `g` is importing.
+inline auto nodeErrors(GraphImporter &g) {
+  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
+}
 
 } // namespace kiln::onnx_import
 

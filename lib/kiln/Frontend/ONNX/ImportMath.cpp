@@ -21,10 +21,6 @@ using namespace kiln::onnx_import;
 
 namespace {
 
-auto nodeErrors(GraphImporter &g) {
-  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
-}
-
 bool smallEnough(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape) {
@@ -147,10 +143,7 @@ LogicalResult importBinary(GraphImporter &g, BinaryKind kind) {
       }
       if (a->elementType == b->elementType) {
         FailureOr<KnownTensor> r = foldBinary(kind, *a, *b, nodeErrors(g));
-        if (failed(r))
-          return failure();
-        g.setOutput(0, std::move(*r));
-        return success();
+        return g.setFirstOutput(std::move(r));
       }
     }
   }
@@ -172,10 +165,7 @@ LogicalResult importBinary(GraphImporter &g, BinaryKind kind) {
   FailureOr<Value> result = kind == BinaryKind::Equal
                                 ? buildEqual(g, *lhs, *rhs)
                                 : buildBinary(g, kind, *lhs, *rhs);
-  if (failed(result))
-    return failure();
-  g.setOutput(0, *result);
-  return success();
+  return g.setFirstOutput(result);
 }
 
 /// Max and Min take one or more inputs.
@@ -217,10 +207,7 @@ LogicalResult importVariadic(GraphImporter &g, BinaryKind kind) {
       return failure();
     acc = buildBinary(g, kind, *acc, *next);
   }
-  if (failed(acc))
-    return failure();
-  g.setOutput(0, *acc);
-  return success();
+  return g.setFirstOutput(acc);
 }
 
 template <typename OpTy>
@@ -229,10 +216,7 @@ LogicalResult importUnary(GraphImporter &g) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = g.create<OpTy>(*x);
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 /// Unary ops that shape computations use are evaluated when their input
@@ -242,10 +226,7 @@ std::optional<LogicalResult> foldKnownUnary(GraphImporter &g, UnaryKind kind) {
   if (!k)
     return std::nullopt;
   FailureOr<KnownTensor> r = foldUnary(kind, *k, nodeErrors(g));
-  if (failed(r))
-    return failure();
-  g.setOutput(0, std::move(*r));
-  return success();
+  return g.setFirstOutput(std::move(r));
 }
 
 template <typename OpTy>
@@ -264,10 +245,7 @@ LogicalResult importReciprocal(GraphImporter &g) {
     return failure();
   Type element = g.inputType(0).getElementType();
   FailureOr<Value> y = g.create<DivOp>(g.scalar(element, 1), *x);
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 LogicalResult importNot(GraphImporter &g) {
@@ -278,10 +256,7 @@ LogicalResult importNot(GraphImporter &g) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = buildNot(g, *x);
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 LogicalResult importWhere(GraphImporter &g) {
@@ -292,20 +267,14 @@ LogicalResult importWhere(GraphImporter &g) {
         [](const llvm::Twine &) {});
     if (succeeded(shape) && smallEnough(*shape)) {
       FailureOr<KnownTensor> r = foldWhere(*c, *x, *y, nodeErrors(g));
-      if (failed(r))
-        return failure();
-      g.setOutput(0, std::move(*r));
-      return success();
+      return g.setFirstOutput(std::move(r));
     }
   }
   FailureOr<Value> cond = g.input(0), t = g.input(1), f = g.input(2);
   if (failed(cond) || failed(t) || failed(f))
     return failure();
   FailureOr<Value> r = g.create<WhereOp>(*cond, *t, *f);
-  if (failed(r))
-    return failure();
-  g.setOutput(0, *r);
-  return success();
+  return g.setFirstOutput(r);
 }
 
 LogicalResult importCast(GraphImporter &g) {
@@ -322,10 +291,7 @@ LogicalResult importCast(GraphImporter &g) {
   if (failed(x))
     return failure();
   FailureOr<Value> y = g.castTo(*x, to);
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 //===----------------------------------------------------------------------===//
@@ -445,10 +411,7 @@ LogicalResult importSoftmax(GraphImporter &g) {
     return failure();
   FailureOr<Value> y = g.create<SoftmaxOp>(
       *x, g.builder.getI64IntegerAttr(g.intAttr("axis", -1)));
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 /// The reduction axes of ReduceX: from the `axes` input (ReduceSum from
@@ -486,10 +449,7 @@ LogicalResult importReduce(GraphImporter &g, ReduceKind kind) {
   }
   bool keepdims = g.intAttr("keepdims", 1) != 0;
   FailureOr<Value> y = g.create<ReduceOp>(kind, *x, *axes, keepdims);
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 /// Gives `param` exactly the normalized shape (kiln's norms do not

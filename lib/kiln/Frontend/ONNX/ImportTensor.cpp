@@ -21,10 +21,6 @@ using namespace kiln::onnx_import;
 
 namespace {
 
-auto nodeErrors(GraphImporter &g) {
-  return [&g](const llvm::Twine &message) { g.emitNodeError() << message.str(); };
-}
-
 bool isStatic(ArrayRef<int64_t> shape) {
   return llvm::none_of(shape, ShapedType::isDynamic);
 }
@@ -282,10 +278,7 @@ LogicalResult importConcat(GraphImporter &g) {
       inputs.size() == 1
           ? FailureOr<Value>(inputs.front())
           : g.create<ConcatOp>(inputs, g.builder.getI64IntegerAttr(axis));
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 /// Sets output `out` to the slice of input 0 with kiln's normalized bounds.
@@ -462,10 +455,7 @@ LogicalResult importGather(GraphImporter &g) {
     if (ShapedType::getNumElements(*shape) <= kMaxKnownElements) {
       int64_t a = axis < 0 ? axis + dataType.getRank() : axis;
       FailureOr<KnownTensor> r = foldGather(*data, *indices, a, nodeErrors(g));
-      if (failed(r))
-        return failure();
-      g.setOutput(0, std::move(*r));
-      return success();
+      return g.setFirstOutput(std::move(r));
     }
   }
   FailureOr<Value> d = g.input(0), i = g.input(1);
@@ -473,10 +463,7 @@ LogicalResult importGather(GraphImporter &g) {
     return failure();
   FailureOr<Value> y =
       g.create<GatherOp>(*d, *i, g.builder.getI64IntegerAttr(axis));
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 LogicalResult importExpand(GraphImporter &g) {
@@ -546,10 +533,7 @@ LogicalResult importTrilu(GraphImporter &g) {
     return failure();
   FailureOr<Value> y =
       g.create<WhereOp>(keep, *x, g.scalar(in.getElementType(), 0));
-  if (failed(y))
-    return failure();
-  g.setOutput(0, *y);
-  return success();
+  return g.setFirstOutput(y);
 }
 
 //===----------------------------------------------------------------------===//
@@ -657,11 +641,7 @@ LogicalResult importIdentity(GraphImporter &g) {
     g.setOutput(0, *k);
     return success();
   }
-  FailureOr<Value> x = g.input(0);
-  if (failed(x))
-    return failure();
-  g.setOutput(0, *x);
-  return success();
+  return g.setFirstOutput(g.input(0));
 }
 
 } // namespace

@@ -52,11 +52,18 @@ SmallVector<int64_t> broadcastSources(ArrayRef<int64_t> from,
   return sources;
 }
 
-/// An empty tensor of `shape` and `elementType`, every element known.
-KnownTensor makeLike(Type elementType, ArrayRef<int64_t> shape) {
+/// A tensor of `shape` and `elementType` whose elements are still to be
+/// filled in.
+KnownTensor withoutElements(Type elementType, ArrayRef<int64_t> shape) {
   KnownTensor t;
   t.elementType = elementType;
   t.shape.assign(shape.begin(), shape.end());
+  return t;
+}
+
+/// An empty tensor of `shape` and `elementType`, every element known.
+KnownTensor makeLike(Type elementType, ArrayRef<int64_t> shape) {
+  KnownTensor t = withoutElements(elementType, shape);
   int64_t n = numElements(shape);
   if (isa<FloatType>(elementType))
     t.floats.assign(n, 0.0);
@@ -86,13 +93,18 @@ const llvm::fltSemantics &semanticsOf(Type t) {
   return cast<FloatType>(t).getFloatSemantics();
 }
 
-} // namespace
-
-double kiln::onnx_import::roundToFloatType(double v, Type t) {
+/// `v` rounded (to nearest even) to the float type `t`.
+llvm::APFloat toFloatType(double v, Type t) {
   llvm::APFloat f(v);
   bool lostInfo;
   f.convert(semanticsOf(t), llvm::APFloat::rmNearestTiesToEven, &lostInfo);
-  return f.convertToDouble();
+  return f;
+}
+
+} // namespace
+
+double kiln::onnx_import::roundToFloatType(double v, Type t) {
+  return toFloatType(v, t).convertToDouble();
 }
 
 int64_t kiln::onnx_import::wrapToIntType(int64_t v, Type t) {
@@ -107,9 +119,7 @@ int64_t kiln::onnx_import::wrapToIntType(int64_t v, Type t) {
 
 KnownTensor KnownTensor::ofInts(Type elementType, ArrayRef<int64_t> shape,
                                 ArrayRef<int64_t> values) {
-  KnownTensor t;
-  t.elementType = elementType;
-  t.shape.assign(shape.begin(), shape.end());
+  KnownTensor t = withoutElements(elementType, shape);
   for (int64_t v : values)
     t.ints.push_back(wrapToIntType(v, elementType));
   return t;
@@ -117,9 +127,7 @@ KnownTensor KnownTensor::ofInts(Type elementType, ArrayRef<int64_t> shape,
 
 KnownTensor KnownTensor::ofFloats(Type elementType, ArrayRef<int64_t> shape,
                                   ArrayRef<double> values) {
-  KnownTensor t;
-  t.elementType = elementType;
-  t.shape.assign(shape.begin(), shape.end());
+  KnownTensor t = withoutElements(elementType, shape);
   for (double v : values)
     t.floats.push_back(roundToFloatType(v, elementType));
   return t;
@@ -137,9 +145,7 @@ KnownTensor KnownTensor::splat(Type elementType, ArrayRef<int64_t> shape,
 
 KnownTensor KnownTensor::fromAttr(DenseElementsAttr attr) {
   auto type = cast<RankedTensorType>(attr.getType());
-  KnownTensor t;
-  t.elementType = type.getElementType();
-  t.shape.assign(type.getShape().begin(), type.getShape().end());
+  KnownTensor t = withoutElements(type.getElementType(), type.getShape());
   if (t.isFloat()) {
     for (const llvm::APFloat &v : attr.getValues<llvm::APFloat>())
       t.floats.push_back(v.convertToDouble());
@@ -171,13 +177,8 @@ DenseElementsAttr KnownTensor::toAttr() const {
   }
   if (isFloat()) {
     SmallVector<llvm::APFloat> values;
-    for (double v : floats) {
-      llvm::APFloat f(v);
-      bool lostInfo;
-      f.convert(semanticsOf(elementType), llvm::APFloat::rmNearestTiesToEven,
-                &lostInfo);
-      values.push_back(f);
-    }
+    for (double v : floats)
+      values.push_back(toFloatType(v, elementType));
     return DenseElementsAttr::get(type, values);
   }
   unsigned width = elementType.getIntOrFloatBitWidth();

@@ -87,9 +87,15 @@ static int64_t intOr(IntegerAttr attr, int64_t defaultValue) {
   return attr ? attr.getValue().getSExtValue() : defaultValue;
 }
 
-static void setResult(SmallVectorImpl<Type> &out, ArrayRef<int64_t> shape,
-                      Type elementType) {
-  out.push_back(RankedTensorType::get(shape, elementType));
+/// Pushes the tensor type of the inferred `shape` and `elementType`. Without
+/// a shape, fails: the shape function has already said why.
+static LogicalResult setResult(SmallVectorImpl<Type> &out,
+                               const FailureOr<shapes::Shape> &shape,
+                               Type elementType) {
+  if (failed(shape))
+    return failure();
+  out.push_back(RankedTensorType::get(*shape, elementType));
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -142,10 +148,7 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   FailureOr<shapes::Shape> shape =
       shapes::matmul(lhs.getShape(), rhs.getShape(), adaptor.getTransposeA(),
                      adaptor.getTransposeB(), err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, lhs.getElementType());
-  return success();
+  return setResult(out, shape, lhs.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -164,10 +167,7 @@ static LogicalResult inferBroadcastBinary(std::optional<Location> loc,
   ArrayRef<int64_t> shapeList[] = {lhs.getShape(), rhs.getShape()};
   StringRef names[] = {"lhs", "rhs"};
   FailureOr<shapes::Shape> shape = shapes::broadcast(shapeList, names, err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, lhs.getElementType());
-  return success();
+  return setResult(out, shape, lhs.getElementType());
 }
 
 #define KILN_BINARY_INFER(OP)                                                  \
@@ -346,10 +346,7 @@ LogicalResult ReduceOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     return failure();
   FailureOr<shapes::Shape> shape = shapes::reduce(
       input.getShape(), adaptor.getAxes(), adaptor.getKeepdims(), err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, input.getElementType());
-  return success();
+  return setResult(out, shape, input.getElementType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -366,10 +363,7 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
     return failure();
   FailureOr<shapes::Shape> shape =
       shapes::transpose(input.getShape(), adaptor.getPerm(), err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, input.getElementType());
-  return success();
+  return setResult(out, shape, input.getElementType());
 }
 
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
@@ -447,10 +441,9 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   }
   FailureOr<shapes::Shape> shape =
       shapes::concat(shapeList, intOr(adaptor.getAxisAttr(), 0), err);
-  if (failed(shape))
+  if (failed(shape)) // Also when there is no types[0].
     return failure();
-  setResult(out, *shape, types[0].getElementType());
-  return success();
+  return setResult(out, shape, types[0].getElementType());
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor) {
@@ -475,10 +468,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
     steps = *s;
   FailureOr<shapes::Shape> shape = shapes::slice(
       input.getShape(), adaptor.getStarts(), adaptor.getLimits(), steps, err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, input.getElementType());
-  return success();
+  return setResult(out, shape, input.getElementType());
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor) {
@@ -506,10 +496,7 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     return failure();
   FailureOr<shapes::Shape> shape = shapes::gather(
       data.getShape(), indices.getShape(), intOr(adaptor.getAxisAttr(), 0), err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, data.getElementType());
-  return success();
+  return setResult(out, shape, data.getElementType());
 }
 
 LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -525,10 +512,7 @@ LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
   ArrayRef<int64_t> shapeList[] = {cond.getShape(), a.getShape(), b.getShape()};
   StringRef names[] = {"condition", "true_value", "false_value"};
   FailureOr<shapes::Shape> shape = shapes::broadcast(shapeList, names, err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, a.getElementType());
-  return success();
+  return setResult(out, shape, a.getElementType());
 }
 
 LogicalResult CastOp::verify() {
@@ -583,10 +567,7 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
   }
   FailureOr<shapes::Shape> shape = shapes::attention(
       q.getShape(), k.getShape(), v.getShape(), maskShape, err);
-  if (failed(shape))
-    return failure();
-  setResult(out, *shape, q.getElementType());
-  return success();
+  return setResult(out, shape, q.getElementType());
 }
 
 LogicalResult RopeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

@@ -16,10 +16,10 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 
+#include "PatternMatchers.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 #include <optional>
@@ -31,6 +31,7 @@ namespace kiln {
 
 using namespace mlir;
 using namespace kiln;
+using namespace kiln::recognize;
 
 namespace {
 
@@ -43,19 +44,6 @@ RankedTensorType rank4Float(Value v) {
   if (!e.isF32() && !e.isF16() && !e.isBF16())
     return {};
   return t;
-}
-
-/// The value of `v` when it is a kiln.constant float splat that does not
-/// enlarge `result` (the op combining it has the type of its other operand).
-std::optional<double> scalarConstant(Value v) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.isSplat() ||
-      !isa<FloatType>(elements.getElementType()))
-    return std::nullopt;
-  return elements.getSplatValue<APFloat>().convertToDouble();
 }
 
 bool hasOneUse(Value v) { return v.hasOneUse(); }
@@ -109,10 +97,10 @@ struct FuseAttention : OpRewritePattern<MatmulOp> {
       if (!hasOneUse(mul.getResult()))
         return rewriter.notifyMatchFailure(pv, "scaled scores used twice");
       Value lhs = mul.getLhs(), rhs = mul.getRhs();
-      std::optional<double> c = scalarConstant(rhs);
+      std::optional<double> c = splatFloatValue(rhs);
       if (!c) {
         std::swap(lhs, rhs);
-        c = scalarConstant(rhs);
+        c = splatFloatValue(rhs);
       }
       if (!c || lhs.getType() != mul.getResult().getType())
         return rewriter.notifyMatchFailure(pv, "scale is not a constant scalar");
@@ -122,7 +110,7 @@ struct FuseAttention : OpRewritePattern<MatmulOp> {
     } else if (auto div = scores.getDefiningOp<DivOp>()) {
       if (!hasOneUse(div.getResult()))
         return rewriter.notifyMatchFailure(pv, "scaled scores used twice");
-      std::optional<double> c = scalarConstant(div.getRhs());
+      std::optional<double> c = splatFloatValue(div.getRhs());
       if (!c || *c == 0.0 ||
           div.getLhs().getType() != div.getResult().getType())
         return rewriter.notifyMatchFailure(pv, "divisor is not a constant scalar");
@@ -183,12 +171,8 @@ struct RecognizeAttention
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseAttention>(&getContext());
-    // Only the pattern: no folding of unrelated ops. The replaced chain is
-    // pure and becomes dead; the driver erases it.
-    GreedyRewriteConfig config;
-    config.enableFolding(false).enableConstantCSE(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(recognize::applyOnlyPatterns(getOperation(),
+                                            std::move(patterns))))
       signalPassFailure();
   }
 };

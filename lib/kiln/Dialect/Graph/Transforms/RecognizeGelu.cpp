@@ -15,10 +15,10 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 
+#include "PatternMatchers.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -31,40 +31,20 @@ namespace kiln {
 
 using namespace mlir;
 using namespace kiln;
+using namespace kiln::recognize;
 
 namespace {
 
 /// True when `v` is a splat float kiln.constant within one unit in the last
 /// place (of its type) of `target`.
 bool isSplatNear(Value v, double target) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
+  std::optional<APFloat> value = splatFloat(v);
+  if (!value)
     return false;
-  auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.isSplat() ||
-      !isa<FloatType>(elements.getElementType()))
-    return false;
-  APFloat value = elements.getSplatValue<APFloat>();
   double ulp = std::ldexp(
-      1.0, 1 - int(APFloat::semanticsPrecision(value.getSemantics())));
-  return std::fabs(value.convertToDouble() - target) <= std::fabs(target) * ulp;
-}
-
-/// The single user of `v` when it is an `OpTy`, else null.
-template <typename OpTy>
-OpTy singleUser(Value v) {
-  if (!v.hasOneUse())
-    return {};
-  return dyn_cast<OpTy>(*v.getUsers().begin());
-}
-
-/// The operand of the binary `op` that is not `v` (null if neither is).
-Value otherOperand(Operation *op, Value v) {
-  if (op->getOperand(0) == v)
-    return op->getOperand(1);
-  if (op->getOperand(1) == v)
-    return op->getOperand(0);
-  return {};
+      1.0, 1 - int(APFloat::semanticsPrecision(value->getSemantics())));
+  return std::fabs(value->convertToDouble() - target) <=
+         std::fabs(target) * ulp;
 }
 
 /// The op computing `s * x * 0.5` in any association, where `s` (the
@@ -214,11 +194,8 @@ struct RecognizeGelu : kiln::impl::KilnRecognizeGeluBase<RecognizeGelu> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseErfGelu, FuseTanhGelu>(&getContext());
-    // Only the pattern; the replaced chain is pure and the driver erases it.
-    GreedyRewriteConfig config;
-    config.enableFolding(false).enableConstantCSE(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(recognize::applyOnlyPatterns(getOperation(),
+                                            std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -15,10 +15,10 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Dialect/Graph/Transforms/Passes.h"
 
+#include "PatternMatchers.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <optional>
 
@@ -29,35 +29,9 @@ namespace kiln {
 
 using namespace mlir;
 using namespace kiln;
+using namespace kiln::recognize;
 
 namespace {
-
-/// The value of a splat float kiln.constant.
-std::optional<double> splatValue(Value v) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.isSplat() ||
-      !isa<FloatType>(elements.getElementType()))
-    return std::nullopt;
-  return elements.getSplatValue<APFloat>().convertToDouble();
-}
-
-template <typename OpTy>
-OpTy singleUser(Value v) {
-  if (!v.hasOneUse())
-    return {};
-  return dyn_cast<OpTy>(*v.getUsers().begin());
-}
-
-Value otherOperand(Operation *op, Value v) {
-  if (op->getOperand(0) == v)
-    return op->getOperand(1);
-  if (op->getOperand(1) == v)
-    return op->getOperand(0);
-  return {};
-}
 
 /// For a keepdims mean over the trailing dimensions [a, rank) of its
 /// input, `a`.
@@ -126,10 +100,10 @@ struct FuseLayerNorm : OpRewritePattern<DivOp> {
     if (!addEps || !addEps.getResult().hasOneUse())
       return rewriter.notifyMatchFailure(div, "no var + eps");
     Value var = addEps.getLhs();
-    std::optional<double> eps = splatValue(addEps.getRhs());
+    std::optional<double> eps = splatFloatValue(addEps.getRhs());
     if (!eps) {
       var = addEps.getRhs();
-      eps = splatValue(addEps.getLhs());
+      eps = splatFloatValue(addEps.getLhs());
     }
     if (!eps || addEps.getType() != var.getType())
       return rewriter.notifyMatchFailure(div, "epsilon is not a constant");
@@ -145,7 +119,7 @@ struct FuseLayerNorm : OpRewritePattern<DivOp> {
     Operation *square = sq.getDefiningOp();
     bool isSquare = false;
     if (auto pow = dyn_cast_if_present<PowOp>(square))
-      isSquare = pow.getLhs() == d && splatValue(pow.getRhs()) == 2.0;
+      isSquare = pow.getLhs() == d && splatFloatValue(pow.getRhs()) == 2.0;
     else if (auto mul = dyn_cast_if_present<MulOp>(square))
       isSquare = mul.getLhs() == d && mul.getRhs() == d;
     if (!isSquare || !sq.hasOneUse() || sq.getType() != d.getType())
@@ -205,11 +179,8 @@ struct RecognizeLayerNorm
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseLayerNorm>(&getContext());
-    // Only the pattern; the replaced chain is pure and the driver erases it.
-    GreedyRewriteConfig config;
-    config.enableFolding(false).enableConstantCSE(false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(recognize::applyOnlyPatterns(getOperation(),
+                                            std::move(patterns))))
       signalPassFailure();
   }
 };
