@@ -212,14 +212,34 @@ def measure(args, torch, runtime, kiln_fn, peer_fn):
 DTYPES = {"f16": "float16", "bf16": "bfloat16"}
 
 
+def for_each_dtype(shapes):
+    """The cases: every shape in f16, then in bf16."""
+    for dtype in ("f16", "bf16"):
+        for shape in shapes:
+            yield (dtype, *shape)
+
+
+def run_case(args, torch, runtime, rows, kernel, inputs, output, peer,
+             case, peer_name, flops):
+    """Runs `kernel` on `inputs` into `output` once, compares it with
+    `peer()`, times both and appends the table row."""
+    kiln_fn = kernel.bind(inputs, [output])
+    kiln_fn()
+    runtime.check()
+    ref = peer()
+    err = (output.float() - ref.float()).abs().max().item()
+    scale = ref.float().abs().max().item()
+    kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn, peer)
+    rows.append((case, peer_name, kernel.mapping, kiln_ms, peer_ms,
+                 flops / kiln_ms / 1e9, err / max(scale, 1e-30)))
+
+
 def gemm_cases(quick):
     shapes = [(4096, 4096, 4096), (128, 768, 3072), (128, 3072, 768),
               (2048, 768, 3072), (2048, 3072, 768)]
     if not quick:
         shapes += [(8192, 768, 3072), (8192, 3072, 768)]
-    for dtype in ("f16", "bf16"):
-        for m, n, k in shapes:
-            yield dtype, m, n, k
+    return for_each_dtype(shapes)
 
 
 def attention_cases(quick):
@@ -244,18 +264,9 @@ def run_gemm(args, torch, runtime, workdir, rows):
         a = torch.randn(m, k, device="cuda", dtype=tdtype)
         b = torch.randn(k, n, device="cuda", dtype=tdtype)
         c = torch.empty(m, n, device="cuda", dtype=tdtype)
-        kiln_fn = kernel.bind([a, b], [c])
-        kiln_fn()
-        runtime.check()
-        ref = torch.matmul(a, b)
-        err = (c.float() - ref.float()).abs().max().item()
-        scale = ref.float().abs().max().item()
-        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn,
-                                   lambda: torch.matmul(a, b))
-        flops = 2.0 * m * n * k
-        rows.append((f"GEMM {dtype} {m}x{n}x{k}", "cuBLAS", kernel.mapping,
-                     kiln_ms, peer_ms, flops / kiln_ms / 1e9,
-                     err / max(scale, 1e-30)))
+        run_case(args, torch, runtime, rows, kernel, [a, b], c,
+                 lambda: torch.matmul(a, b), f"GEMM {dtype} {m}x{n}x{k}",
+                 "cuBLAS", 2.0 * m * n * k)
 
 
 def batched_cases(quick):
@@ -264,9 +275,7 @@ def batched_cases(quick):
     shapes = [(48, 512, 512, 64), (48, 512, 64, 512)]
     if not quick:
         shapes += [(96, 1024, 1024, 64), (96, 1024, 64, 1024)]
-    for dtype in ("f16", "bf16"):
-        for batch, m, n, k in shapes:
-            yield dtype, batch, m, n, k
+    return for_each_dtype(shapes)
 
 
 def run_batched(args, torch, runtime, workdir, rows):
@@ -283,18 +292,10 @@ def run_batched(args, torch, runtime, workdir, rows):
         a = torch.randn(bt, m, k, device="cuda", dtype=tdtype)
         b = torch.randn(bt, k, n, device="cuda", dtype=tdtype)
         c = torch.empty(bt, m, n, device="cuda", dtype=tdtype)
-        kiln_fn = kernel.bind([a, b], [c])
-        kiln_fn()
-        runtime.check()
-        ref = torch.bmm(a, b)
-        err = (c.float() - ref.float()).abs().max().item()
-        scale = ref.float().abs().max().item()
-        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn,
-                                   lambda: torch.bmm(a, b))
-        flops = 2.0 * bt * m * n * k
-        rows.append((f"batched GEMM {dtype} {bt}x{m}x{n}x{k}", "bmm",
-                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
-                     err / max(scale, 1e-30)))
+        run_case(args, torch, runtime, rows, kernel, [a, b], c,
+                 lambda: torch.bmm(a, b),
+                 f"batched GEMM {dtype} {bt}x{m}x{n}x{k}", "bmm",
+                 2.0 * bt * m * n * k)
 
 
 def linear_cases(quick):
@@ -302,9 +303,7 @@ def linear_cases(quick):
     shapes = [(2048, 3072, 768), (2048, 768, 3072)]
     if not quick:
         shapes += [(8192, 3072, 768)]
-    for dtype in ("f16", "bf16"):
-        for m, n, k in shapes:
-            yield dtype, m, n, k
+    return for_each_dtype(shapes)
 
 
 def run_linear(args, torch, runtime, workdir, rows):
@@ -324,18 +323,10 @@ def run_linear(args, torch, runtime, workdir, rows):
         w = torch.randn(k, n, device="cuda", dtype=tdtype) / k ** 0.5
         bias = torch.randn(n, device="cuda", dtype=tdtype)
         c = torch.empty(m, n, device="cuda", dtype=tdtype)
-        kiln_fn = kernel.bind([a, w, bias], [c])
-        kiln_fn()
-        runtime.check()
-        peer = lambda: gelu(torch.addmm(bias, a, w))
-        ref = peer()
-        err = (c.float() - ref.float()).abs().max().item()
-        scale = ref.float().abs().max().item()
-        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn, peer)
-        flops = 2.0 * m * n * k
-        rows.append((f"linear+gelu {dtype} {m}x{n}x{k}", "addmm",
-                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
-                     err / max(scale, 1e-30)))
+        run_case(args, torch, runtime, rows, kernel, [a, w, bias], c,
+                 lambda: gelu(torch.addmm(bias, a, w)),
+                 f"linear+gelu {dtype} {m}x{n}x{k}", "addmm",
+                 2.0 * m * n * k)
 
 
 def run_attention(args, torch, runtime, workdir, rows):
@@ -351,18 +342,10 @@ def run_attention(args, torch, runtime, workdir, rows):
         q, k, v = (torch.randn(b, h, s, d, device="cuda", dtype=tdtype)
                    for _ in range(3))
         o = torch.empty(b, h, s, d, device="cuda", dtype=tdtype)
-        kiln_fn = kernel.bind([q, k, v], [o])
-        kiln_fn()
-        runtime.check()
-        ref = sdpa(q, k, v)
-        err = (o.float() - ref.float()).abs().max().item()
-        scale = ref.float().abs().max().item()
-        kiln_ms, peer_ms = measure(args, torch, runtime, kiln_fn,
-                                   lambda: sdpa(q, k, v))
-        flops = 4.0 * b * h * s * s * d
-        rows.append((f"attention {dtype} b{b} h{h} s{s} d{d}", "SDPA",
-                     kernel.mapping, kiln_ms, peer_ms, flops / kiln_ms / 1e9,
-                     err / max(scale, 1e-30)))
+        run_case(args, torch, runtime, rows, kernel, [q, k, v], o,
+                 lambda: sdpa(q, k, v),
+                 f"attention {dtype} b{b} h{h} s{s} d{d}", "SDPA",
+                 4.0 * b * h * s * s * d)
 
 
 def main():

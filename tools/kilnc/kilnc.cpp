@@ -145,6 +145,24 @@ static llvm::raw_ostream &error() {
   return llvm::WithColor::error(llvm::errs(), "kilnc");
 }
 
+/// Reports `e` (a failed lookup, link or translation); returns the exit
+/// status, so callers `return reportError(...)`.
+static int reportError(llvm::Error e) {
+  error() << llvm::toString(std::move(e)) << "\n";
+  return 1;
+}
+
+/// The -o file (kept only if the caller calls keep()), or null after
+/// reporting why it cannot be opened.
+static std::unique_ptr<llvm::ToolOutputFile> openOutput() {
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> out =
+      openOutputFile(outputFile, &message);
+  if (!out)
+    error() << message << "\n";
+  return out;
+}
+
 /// Where CPU descriptions are looked up by name: $KILN_TARGETS_PATH
 /// (colon-separated), next to an installed kilnc, then the source tree.
 /// The input (.mlir or .onnx, with the --onnx-dim sizes), or null after
@@ -187,10 +205,40 @@ static int writeLibrary(ModuleOp module, const CPUTargetDescription &description
                         ArrayRef<LibraryEntryPoint> entryPoints,
                         StringRef linker) {
   if (llvm::Error e = writeCPULibrary(module, description, entryPoints, linker,
-                                      outputFile, headerFile)) {
-    error() << llvm::toString(std::move(e)) << "\n";
-    return 1;
+                                      outputFile, headerFile))
+    return reportError(std::move(e));
+  return 0;
+}
+
+/// --emit=lib, before lowering: the functions the library exports and the
+/// linker for `host`, or failure after reporting why.
+static LogicalResult
+prepareLibrary(ModuleOp module, const CPUTargetDescription &host,
+               std::vector<LibraryEntryPoint> &entryPoints,
+               std::string &linker) {
+  FailureOr<std::vector<LibraryEntryPoint>> collected =
+      collectLibraryEntryPoints(module);
+  if (failed(collected))
+    return failure();
+  llvm::Expected<std::string> found = findLibraryLinker(host);
+  if (!found) {
+    reportError(found.takeError());
+    return failure();
   }
+  entryPoints = std::move(*collected);
+  linker = std::move(*found);
+  return success();
+}
+
+/// --print-schedule: the pipeline's deciding half (attention recognized,
+/// sibling matmuls fused, fusion groups, schedules), then one line per op.
+static int printSelectedSchedules(ModuleOp module,
+                                  const KilnSelectSchedulesOptions &options) {
+  PassManager select(module.getContext());
+  buildScheduleSelectionPipeline(select, options);
+  if (failed(select.run(module)))
+    return 1;
+  printSchedules(module, llvm::outs());
   return 0;
 }
 
@@ -220,10 +268,8 @@ static int writeGPULibrary(const char *argv0, ModuleOp module,
       ("-Wl,-rpath," + runtimeDir).str()};
   if (llvm::Error e = writeCPULibrary(module, host, entryPoints, linker,
                                       outputFile, headerFile,
-                                      LibraryDevice::GPU, linkArgs)) {
-    error() << llvm::toString(std::move(e)) << "\n";
-    return 1;
-  }
+                                      LibraryDevice::GPU, linkArgs))
+    return reportError(std::move(e));
   return 0;
 }
 
@@ -281,7 +327,6 @@ static int compileNPU(StringRef descSpec) {
     printNPUPredictions(description, *module, keys, llvm::outs());
     return 0;
   }
-  std::string message;
   if (emit.getNumOccurrences() == 0)
     emit = Emit::NPUBin;
   if (emit != Emit::Kiln && emit != Emit::NPU && emit != Emit::NPUAsm &&
@@ -302,12 +347,9 @@ static int compileNPU(StringRef descSpec) {
     buildNPULoweringPipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;
-  std::unique_ptr<llvm::ToolOutputFile> out =
-      openOutputFile(outputFile, &message);
-  if (!out) {
-    error() << message << "\n";
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutput();
+  if (!out)
     return 1;
-  }
   if (emit == Emit::Kiln || emit == Emit::NPU) {
     module->print(out->os());
     out->keep();
@@ -338,10 +380,8 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   std::vector<std::string> dirs = targetSearchDirs(argv0);
   llvm::Expected<GPUTargetDescription> description =
       resolveGPUTargetDescription(descSpec, dirs);
-  if (!description) {
-    error() << llvm::toString(description.takeError()) << "\n";
-    return 1;
-  }
+  if (!description)
+    return reportError(description.takeError());
   if (emit.getNumOccurrences() == 0)
     emit = StringRef(outputFile).ends_with(".so") ? Emit::Lib : Emit::PTX;
   if (emit != Emit::Kiln && emit != Emit::Linalg && emit != Emit::Tiled &&
@@ -386,43 +426,26 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
   OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
   if (!module)
     return 1;
-  std::string message;
   if (printSchedule) {
     // The first passes of the tiling stage: rewrites, groups, schedules.
-    PassManager select(&context);
     KilnSelectSchedulesOptions selectOptions;
     selectOptions.target = "gpu:" + options.target;
     selectOptions.scheduleFile = scheduleFile;
     selectOptions.f32Matmul = options.f32Matmul;
-    buildScheduleSelectionPipeline(select, selectOptions);
-    if (failed(select.run(*module)))
-      return 1;
-    printSchedules(*module, llvm::outs());
-    return 0;
+    return printSelectedSchedules(*module, selectOptions);
   }
   // --emit=lib: what can be exported and how it is linked, before lowering.
   std::vector<LibraryEntryPoint> entryPoints;
   std::string linker;
   std::optional<CPUTargetDescription> host;
   if (emit == Emit::Lib) {
-    FailureOr<std::vector<LibraryEntryPoint>> collected =
-        collectLibraryEntryPoints(*module);
-    if (failed(collected))
-      return 1;
-    entryPoints = std::move(*collected);
     llvm::Expected<CPUTargetDescription> resolved =
         resolveCPUTargetDescription("host", dirs);
-    if (!resolved) {
-      error() << llvm::toString(resolved.takeError()) << "\n";
-      return 1;
-    }
+    if (!resolved)
+      return reportError(resolved.takeError());
     host = std::move(*resolved);
-    llvm::Expected<std::string> found = findLibraryLinker(*host);
-    if (!found) {
-      error() << llvm::toString(found.takeError()) << "\n";
+    if (failed(prepareLibrary(*module, *host, entryPoints, linker)))
       return 1;
-    }
-    linker = std::move(*found);
   }
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
@@ -443,12 +466,9 @@ static int compileGPU(const char *argv0, StringRef descSpec) {
     return 1;
   if (emit == Emit::Lib)
     return writeGPULibrary(argv0, *module, *host, entryPoints, linker);
-  std::unique_ptr<llvm::ToolOutputFile> out =
-      openOutputFile(outputFile, &message);
-  if (!out) {
-    error() << message << "\n";
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutput();
+  if (!out)
     return 1;
-  }
   if (emit == Emit::PTX || emit == Emit::Cubin) {
     if (!writeGPUBinaries(*module, out->os()))
       return 1;
@@ -479,10 +499,8 @@ static int compile(const char *argv0) {
   }
   llvm::Expected<CPUTargetDescription> description =
       resolveCPUTargetDescription(descSpec, targetSearchDirs(argv0));
-  if (!description) {
-    error() << llvm::toString(description.takeError()) << "\n";
-    return 1;
-  }
+  if (!description)
+    return reportError(description.takeError());
 
   DialectRegistry registry;
   registerKilnDialects(registry);
@@ -496,7 +514,6 @@ static int compile(const char *argv0) {
   OwningOpRef<ModuleOp> module = loadInput(context, sourceMgr);
   if (!module)
     return 1;
-  std::string message;
 
   // Schedules: chosen by the cost model, unless the input or the schedule
   // file already gives one (the pipeline selects them again: kept).
@@ -504,17 +521,10 @@ static int compile(const char *argv0) {
   pipelineOptions.target = selectionTarget(descSpec, targetSearchDirs(argv0));
   pipelineOptions.scheduleFile = scheduleFile;
   if (printSchedule) {
-    PassManager select(&context);
     KilnSelectSchedulesOptions options;
     options.target = pipelineOptions.target;
     options.scheduleFile = scheduleFile;
-    // As the pipeline does: attention recognized, sibling matmuls fused,
-    // then fusion groups (they become `group`).
-    buildScheduleSelectionPipeline(select, options);
-    if (failed(select.run(*module)))
-      return 1;
-    printSchedules(*module, llvm::outs());
-    return 0;
+    return printSelectedSchedules(*module, options);
   }
 
   // `-o NAME.so` without --emit asks for the shared library.
@@ -528,17 +538,8 @@ static int compile(const char *argv0) {
       error() << "--emit=lib writes a shared library: give -o FILE.so\n";
       return 1;
     }
-    FailureOr<std::vector<LibraryEntryPoint>> collected =
-        collectLibraryEntryPoints(*module);
-    if (failed(collected))
+    if (failed(prepareLibrary(*module, *description, entryPoints, linker)))
       return 1;
-    entryPoints = std::move(*collected);
-    llvm::Expected<std::string> found = findLibraryLinker(*description);
-    if (!found) {
-      error() << llvm::toString(found.takeError()) << "\n";
-      return 1;
-    }
-    linker = std::move(*found);
   } else if (!headerFile.empty()) {
     error() << "--header needs --emit=lib\n";
     return 1;
@@ -565,11 +566,9 @@ static int compile(const char *argv0) {
     return writeLibrary(*module, *description, entryPoints, linker);
 
   bool binary = emit == Emit::Obj;
-  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputFile, &message);
-  if (!out) {
-    error() << message << "\n";
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutput();
+  if (!out)
     return 1;
-  }
   if (binary && outputFile == "-" && llvm::sys::Process::StandardOutIsDisplayed()) {
     error() << "not writing an object file to a terminal; give -o FILE\n";
     return 1;
@@ -584,26 +583,20 @@ static int compile(const char *argv0) {
 
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
       createCPUTargetMachine(*description);
-  if (!machine) {
-    error() << llvm::toString(machine.takeError()) << "\n";
-    return 1;
-  }
+  if (!machine)
+    return reportError(machine.takeError());
   llvm::LLVMContext llvmContext;
   llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
       translateToOptimizedLLVMIR(*module, llvmContext, **machine);
-  if (!llvmModule) {
-    error() << llvm::toString(llvmModule.takeError()) << "\n";
-    return 1;
-  }
+  if (!llvmModule)
+    return reportError(llvmModule.takeError());
   if (emit == Emit::LLVMIR) {
     (*llvmModule)->print(out->os(), nullptr);
   } else if (llvm::Error e = emitCPUFile(
                  **llvmModule, **machine,
                  emit == Emit::Asm ? CPUFileKind::Assembly : CPUFileKind::Object,
-                 out->os())) {
-    error() << llvm::toString(std::move(e)) << "\n";
-    return 1;
-  }
+                 out->os()))
+    return reportError(std::move(e));
   out->keep();
   return 0;
 }

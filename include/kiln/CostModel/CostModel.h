@@ -20,6 +20,7 @@
 
 namespace mlir {
 class Operation;
+class Type;
 } // namespace mlir
 
 namespace kiln {
@@ -55,6 +56,35 @@ public:
   virtual CostEstimate estimate(mlir::Operation *op,
                                 ScheduleAttr schedule) const = 0;
 };
+
+/// Helpers the analytical CPU and GPU models share, so that both read an
+/// op's shape and cost its points by the same rules (docs/schedules.md).
+namespace cost_model {
+
+/// Dynamic extents are estimated as this many iterations.
+constexpr int64_t kAssumedDynamicExtent = 128;
+/// Overlap of compute and memory traffic is imperfect: this fraction of the
+/// smaller of the two is exposed (it also makes a memory-bound op prefer the
+/// schedule that computes faster).
+constexpr double kExposedFraction = 0.1;
+
+/// Time of `compute` and `memory` seconds that overlap except for
+/// kExposedFraction of the shorter.
+double overlapped(double compute, double memory);
+int64_t ceilDiv(int64_t a, int64_t b);
+/// The loop's extent, kAssumedDynamicExtent when dynamic.
+int64_t extentOf(const ScheduleLoop &l);
+/// Bytes of one element of `t` (or of its elements), at least 1.
+int64_t elementBytes(mlir::Type t);
+/// Elements of a shaped `t` (dynamic sizes assumed), 1 when not shaped.
+double numElements(mlir::Type t);
+/// Vector operations per iteration point of the streaming ops (a
+/// transcendental counts as a polynomial of that many FMA slots).
+double opsPerPoint(mlir::Operation *op);
+/// `v` as %g, for the estimates' `why`.
+std::string fmt(double v);
+
+} // namespace cost_model
 
 } // namespace kiln
 

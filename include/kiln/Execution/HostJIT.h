@@ -1,15 +1,18 @@
 //===- HostJIT.h - Lower one entry point and JIT its host code --*- C++ -*-===//
 //
-// What the cpu and gpu execution targets share: compiling one function of
-// a module on a clone (the module's other functions may use what the
-// target does not support), JIT-compiling the lowered host code for this
-// machine, and calling its C interface with memref descriptors. Every
-// error is a diagnostic on the function that names the target.
+// What the cpu and gpu execution targets share: checking the signature of
+// the function they run, compiling it on a clone of its module (the
+// module's other functions may use what the target does not support),
+// JIT-compiling the lowered host code for this machine, and calling its C
+// interface with memref descriptors. Every error is a diagnostic on the
+// function that names the target.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef KILN_EXECUTION_HOSTJIT_H
 #define KILN_EXECUTION_HOSTJIT_H
+
+#include "kiln/Support/HostTensor.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -21,16 +24,41 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace mlir {
 class OpPassManager;
+class RankedTensorType;
+class Value;
 namespace func {
 class FuncOp;
 } // namespace func
 } // namespace mlir
 
 namespace kiln {
+
+/// Shape and dtype of one argument or result of an entry function.
+struct TensorSignature {
+  DType dtype;
+  std::vector<int64_t> shape;
+};
+
+/// Checks that every argument and result of `function` is a ranked tensor
+/// of static shape and of an element type Kiln runs, and returns the
+/// results' signatures. Errors are on the function and name `targetName`;
+/// a dynamic shape is left to `reportDynamicShape(what, type, value)` (what:
+/// "argument 0", "result 1"; value: the block argument or returned value,
+/// null for a declaration), since each target explains it differently.
+mlir::FailureOr<std::vector<TensorSignature>> entryResultSignatures(
+    mlir::func::FuncOp function, llvm::StringRef targetName,
+    llvm::function_ref<void(const std::string &what,
+                            mlir::RankedTensorType type, mlir::Value value)>
+        reportDynamicShape);
+
+/// Zero-filled host tensors for `outputs`: what a run fills and returns.
+std::vector<HostTensor>
+allocateResults(llvm::ArrayRef<TensorSignature> outputs);
 
 /// Clones `module`, makes every function but `function` private, lets
 /// `prepareEntry` mark the clone's entry, and runs symbol DCE followed by

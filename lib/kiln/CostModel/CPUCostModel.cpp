@@ -11,8 +11,6 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/IR/TypeUtilities.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -20,11 +18,10 @@
 
 using namespace mlir;
 using namespace kiln;
+using namespace kiln::cost_model;
 
 namespace {
 
-/// Dynamic extents are estimated as this many iterations.
-constexpr int64_t kAssumedDynamicExtent = 128;
 /// Sustained bytes per cycle per core of a stream that hits the caches
 /// (used when the description has no DRAM bandwidth).
 constexpr double kCacheStreamBytesPerCycle = 16.0;
@@ -51,17 +48,7 @@ constexpr double kL2MissPenalty = 0.85;
 /// 128x3072x768 with constant B: localities 1-3 within noise of each other
 /// (9% faster than none), 0 (non-temporal) 30% slower.
 constexpr int64_t kPanelPrefetchLocality = 2;
-/// Overlap of compute and memory traffic is imperfect: this fraction of the
-/// smaller of the two is exposed (it also makes a memory-bound op prefer
-/// the schedule that computes faster).
-constexpr double kExposedFraction = 0.1;
 
-double combine(double compute, double memory) {
-  return std::max(compute, memory) +
-         kExposedFraction * std::min(compute, memory);
-}
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 int64_t roundDown(int64_t a, int64_t b) { return a / b * b; }
 int64_t pow2Floor(int64_t v) {
@@ -83,24 +70,6 @@ int64_t dividingTile(int64_t extent, int64_t allowed, int64_t multiple) {
   return std::max(multiple, pow2Floor(allowed));
 }
 
-int64_t extentOf(const ScheduleLoop &l) {
-  return ShapedType::isDynamic(l.extent) ? kAssumedDynamicExtent : l.extent;
-}
-
-int64_t elementBytes(Type t) {
-  Type e = getElementTypeOrSelf(t);
-  unsigned bits = e.getIntOrFloatBitWidth();
-  return std::max<int64_t>(1, bits / 8);
-}
-
-double numElements(Type t) {
-  auto s = cast<ShapedType>(t);
-  double n = 1;
-  for (int64_t d : s.getShape())
-    n *= ShapedType::isDynamic(d) ? kAssumedDynamicExtent : d;
-  return n;
-}
-
 /// A tile size as written into the schedule: 0 when it covers the extent.
 int64_t normalized(int64_t tile, int64_t extent) {
   return tile >= extent ? 0 : tile;
@@ -110,22 +79,6 @@ int64_t normalized(int64_t tile, int64_t extent) {
 int64_t effective(int64_t tile, int64_t enclosing) {
   return tile == 0 ? enclosing : std::min(tile, enclosing);
 }
-
-/// Vector operations per iteration point of the streaming ops (a
-/// transcendental counts as a polynomial of that many FMA slots).
-double opsPerPoint(Operation *op) {
-  return llvm::TypeSwitch<Operation *, double>(op)
-      .Case<DivOp, SqrtOp, RsqrtOp>([](auto) { return 4.0; })
-      .Case<ExpOp, LogOp, TanhOp, ErfOp, SigmoidOp>([](auto) { return 12.0; })
-      .Case<SiluOp>([](auto) { return 14.0; })
-      .Case<GeluOp, PowOp>([](auto) { return 20.0; })
-      .Case<SoftmaxOp>([](auto) { return 16.0; })
-      .Case<LayerNormOp>([](auto) { return 8.0; })
-      .Case<RmsNormOp>([](auto) { return 6.0; })
-      .Default([](Operation *) { return 1.0; });
-}
-
-std::string fmt(double v) { return llvm::formatv("{0:g}", v).str(); }
 
 } // namespace
 
@@ -555,7 +508,7 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
         packTime = 3 * eb * B * elements / bandwidth;
         why += "; packing " + fmt(packTime * 1e6) + " us";
       }
-      est.seconds = combine(compute, memory) + packTime;
+      est.seconds = overlapped(compute, memory) + packTime;
       why += compute >= memory ? "; compute-bound" : "; memory-bound";
       est.why = why;
       return est;
@@ -586,7 +539,7 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
     std::string w;
     double memory = dram / m.streamBandwidth(threads, w);
     why += w;
-    est.seconds = combine(compute, memory);
+    est.seconds = overlapped(compute, memory);
     why += compute >= memory ? "; compute-bound" : "; memory-bound";
     est.why = why;
     return est;
@@ -621,7 +574,7 @@ CostEstimate CPUCostModel::estimate(Operation *op, ScheduleAttr s) const {
     why += "; cache block exceeds L2";
   }
   est.bytesByLevel = {{"DRAM", bytes}};
-  est.seconds = combine(compute, memory);
+  est.seconds = overlapped(compute, memory);
   why += compute >= memory ? "; compute-bound" : "; memory-bound";
   est.why = why;
   return est;

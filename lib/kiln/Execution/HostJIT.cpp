@@ -1,6 +1,7 @@
 //===- HostJIT.cpp - Lower one entry point and JIT its host code ----------===//
 
 #include "kiln/Execution/HostJIT.h"
+#include "kiln/Interpreter/Interpreter.h"
 #include "kiln/Runtime/MemRefDescriptor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,6 +19,70 @@
 #include <string>
 
 using namespace mlir;
+
+/// The signature of argument or result `what` of `function` (`value` as in
+/// entryResultSignatures).
+static FailureOr<kiln::TensorSignature> signatureOf(
+    func::FuncOp function, StringRef targetName, Type type,
+    const std::string &what, Value value,
+    llvm::function_ref<void(const std::string &, RankedTensorType, Value)>
+        reportDynamicShape) {
+  auto tensorType = dyn_cast<RankedTensorType>(type);
+  if (!tensorType) {
+    emitError(function.getLoc(), "the ")
+        << targetName
+        << " target supports ranked tensor arguments and results only: " << what
+        << " is " << type;
+    return failure();
+  }
+  if (!tensorType.hasStaticShape()) {
+    reportDynamicShape(what, tensorType, value);
+    return failure();
+  }
+  std::optional<kiln::DType> dtype = kiln::dtypeOf(tensorType.getElementType());
+  if (!dtype) {
+    emitError(function.getLoc(), "the ")
+        << targetName << " target does not support the element type of " << what
+        << ": " << type;
+    return failure();
+  }
+  return kiln::TensorSignature{
+      *dtype, std::vector<int64_t>(tensorType.getShape().begin(),
+                                   tensorType.getShape().end())};
+}
+
+FailureOr<std::vector<kiln::TensorSignature>> kiln::entryResultSignatures(
+    func::FuncOp function, StringRef targetName,
+    llvm::function_ref<void(const std::string &, RankedTensorType, Value)>
+        reportDynamicShape) {
+  Block *body = function.isExternal() ? nullptr : &function.front();
+  for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
+    if (failed(signatureOf(
+            function, targetName, type, "argument " + std::to_string(i),
+            body ? body->getArgument(i) : Value(), reportDynamicShape)))
+      return failure();
+  auto ret =
+      body ? dyn_cast<func::ReturnOp>(body->getTerminator()) : func::ReturnOp();
+  std::vector<TensorSignature> outputs;
+  for (auto [i, type] : llvm::enumerate(function.getResultTypes())) {
+    FailureOr<TensorSignature> sig =
+        signatureOf(function, targetName, type, "result " + std::to_string(i),
+                    ret ? ret.getOperand(i) : Value(), reportDynamicShape);
+    if (failed(sig))
+      return failure();
+    outputs.push_back(std::move(*sig));
+  }
+  return outputs;
+}
+
+std::vector<kiln::HostTensor>
+kiln::allocateResults(ArrayRef<TensorSignature> outputs) {
+  std::vector<HostTensor> results;
+  results.reserve(outputs.size());
+  for (const TensorSignature &output : outputs)
+    results.emplace_back(output.dtype, output.shape);
+  return results;
+}
 
 FailureOr<OwningOpRef<ModuleOp>> kiln::lowerEntryPoint(
     ModuleOp module, func::FuncOp function, StringRef targetName,

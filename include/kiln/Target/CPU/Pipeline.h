@@ -36,6 +36,13 @@ void buildCPUTilingPipeline(mlir::OpPassManager &pm,
 /// Stage 2: bufferize and lower to the LLVM dialect.
 void buildCPUBufferizeAndLowerPipeline(mlir::OpPassManager &pm);
 
+/// The pieces of stage 2 the gpu target runs too ("exactly as on the CPU"):
+/// entry points prepared and tensors bufferized with identity layouts at
+/// function boundaries, so callers pass plain dense buffers; ...
+void addCPUEntryPointBufferization(mlir::OpPassManager &pm);
+/// ... and returned buffers turned into caller-owned out-parameters.
+void addCPUResultsToOutParams(mlir::OpPassManager &pm);
+
 /// Both stages (module-level). Every public function with a body (and every
 /// function already marked `llvm.emit_c_interface`) gets a
 /// `_mlir_ciface_<name>` wrapper the JIT can call; its tensor arguments are

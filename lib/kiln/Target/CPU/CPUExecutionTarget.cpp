@@ -28,12 +28,6 @@ using namespace mlir;
 
 namespace {
 
-/// Shape and dtype of one argument or result of the entry function.
-struct TensorSignature {
-  DType dtype;
-  std::vector<int64_t> shape;
-};
-
 class CPUExecutable : public Executable {
 public:
   CPUExecutable(func::FuncOp function, std::unique_ptr<ExecutionEngine> engine,
@@ -46,10 +40,7 @@ public:
     // The compiled code trusts the shapes; a wrong one would corrupt memory.
     if (failed(checkArguments(function, inputs)))
       return failure();
-    std::vector<HostTensor> results;
-    results.reserve(outputs.size());
-    for (const TensorSignature &output : outputs)
-      results.emplace_back(output.dtype, output.shape);
+    std::vector<HostTensor> results = allocateResults(outputs);
 
     std::vector<const void *> data;
     std::vector<std::vector<int64_t>> shapes;
@@ -74,51 +65,29 @@ private:
   std::vector<TensorSignature> outputs;
 };
 
-/// The static shape and dtype of `type`, or an error on `function` naming
-/// `what` ("argument 0", "result 1").
-FailureOr<TensorSignature> signatureOf(func::FuncOp function, Type type,
-                                       const std::string &what,
-                                       Value value = {}) {
-  auto tensorType = dyn_cast<RankedTensorType>(type);
-  if (!tensorType) {
-    emitError(function.getLoc(),
-              "the cpu target supports ranked tensor arguments and "
-              "results only: ")
-        << what << " is " << type;
-    return failure();
+/// The cpu target's dynamic-shape error: names the op that would have to
+/// handle the dynamic dims of `value` (an argument's first user, a result's
+/// definition).
+void reportDynamicShape(func::FuncOp function, const std::string &what,
+                        RankedTensorType type, Value value) {
+  InFlightDiagnostic diag =
+      emitError(function.getLoc(),
+                "the cpu target needs static shapes for now: ")
+      << what << " is " << type;
+  Operation *op = nullptr;
+  if (value && isa<BlockArgument>(value)) {
+    for (Operation *user : value.getUsers())
+      if (!isa<func::ReturnOp>(user) && (!op || user->isBeforeInBlock(op)))
+        op = user;
+  } else if (value) {
+    op = value.getDefiningOp();
   }
-  if (!tensorType.hasStaticShape()) {
-    InFlightDiagnostic diag =
-        emitError(function.getLoc(),
-                  "the cpu target needs static shapes for now: ")
-        << what << " is " << type;
-    // Name the op that would have to handle the dynamic dims.
-    Operation *op = nullptr;
-    if (value && isa<BlockArgument>(value)) {
-      for (Operation *user : value.getUsers())
-        if (!isa<func::ReturnOp>(user) && (!op || user->isBeforeInBlock(op)))
-          op = user;
-    } else if (value) {
-      op = value.getDefiningOp();
-    }
-    if (op)
-      diag.attachNote(op->getLoc())
-          << "'" << op->getName()
-          << "' would run on the dynamic dims here (tiling, vectorization "
-             "and buffer allocation need static extents; give the function "
-             "static shapes or run it with --target=ref)";
-    return failure();
-  }
-  std::optional<DType> dtype = dtypeOf(tensorType.getElementType());
-  if (!dtype) {
-    emitError(function.getLoc(),
-              "the cpu target does not support the element type of ")
-        << what << ": " << type;
-    return failure();
-  }
-  return TensorSignature{*dtype,
-                         std::vector<int64_t>(tensorType.getShape().begin(),
-                                              tensorType.getShape().end())};
+  if (op)
+    diag.attachNote(op->getLoc())
+        << "'" << op->getName()
+        << "' would run on the dynamic dims here (tiling, vectorization "
+           "and buffer allocation need static extents; give the function "
+           "static shapes or run it with --target=ref)";
 }
 
 class CPUExecutionTarget : public ExecutionTarget {
@@ -127,22 +96,13 @@ public:
 
   FailureOr<std::unique_ptr<Executable>>
   compile(ModuleOp module, func::FuncOp function) override {
-    std::vector<TensorSignature> outputs;
-    Block *body = function.isExternal() ? nullptr : &function.front();
-    for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
-      if (failed(signatureOf(function, type, "argument " + std::to_string(i),
-                             body ? body->getArgument(i) : Value())))
-        return failure();
-    auto ret = body ? dyn_cast<func::ReturnOp>(body->getTerminator())
-                    : func::ReturnOp();
-    for (auto [i, type] : llvm::enumerate(function.getResultTypes())) {
-      FailureOr<TensorSignature> sig =
-          signatureOf(function, type, "result " + std::to_string(i),
-                      ret ? ret.getOperand(i) : Value());
-      if (failed(sig))
-        return failure();
-      outputs.push_back(std::move(*sig));
-    }
+    FailureOr<std::vector<TensorSignature>> outputs = entryResultSignatures(
+        function, "cpu",
+        [&](const std::string &what, RankedTensorType type, Value value) {
+          reportDynamicShape(function, what, type, value);
+        });
+    if (failed(outputs))
+      return failure();
 
     MLIRContext *context = module.getContext();
     DialectRegistry registry;
@@ -182,7 +142,7 @@ public:
       return symbols;
     });
     return std::unique_ptr<Executable>(std::make_unique<CPUExecutable>(
-        function, std::move(*engine), std::move(outputs)));
+        function, std::move(*engine), std::move(*outputs)));
   }
 };
 

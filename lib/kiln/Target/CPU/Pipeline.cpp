@@ -115,24 +115,31 @@ void kiln::buildCPUTilingPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
-void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
+void kiln::addCPUEntryPointBufferization(OpPassManager &pm) {
   pm.addPass(kiln::createKilnCPUPrepareEntryPoints());
-
-  // Tensors -> buffers. Function boundaries get identity layouts so the
-  // caller can pass plain dense buffers; results become out-parameters.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Folds a returned collapse_shape of an expand_shape of an allocation
-  // (kiln-cpu-prepare-entry-points builds them) to the allocation, which
-  // the next pass then turns into the out-parameter.
-  pm.addPass(createCanonicalizerPass());
+}
+
+void kiln::addCPUResultsToOutParams(OpPassManager &pm) {
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+}
+
+void kiln::buildCPUBufferizeAndLowerPipeline(OpPassManager &pm) {
+  // Tensors -> buffers. Function boundaries get identity layouts so the
+  // caller can pass plain dense buffers; results become out-parameters.
+  addCPUEntryPointBufferization(pm);
+  // Folds a returned collapse_shape of an expand_shape of an allocation
+  // (kiln-cpu-prepare-entry-points builds them) to the allocation, which
+  // the next pass then turns into the out-parameter.
+  pm.addPass(createCanonicalizerPass());
+  addCPUResultsToOutParams(pm);
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(kiln::createKilnCPUPrefetchPanels());

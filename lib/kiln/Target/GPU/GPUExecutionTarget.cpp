@@ -65,11 +65,6 @@ private:
   std::vector<void *> buffers;
 };
 
-struct TensorSignature {
-  DType dtype;
-  std::vector<int64_t> shape;
-};
-
 class GPUExecutable : public Executable {
 public:
   GPUExecutable(func::FuncOp function, std::unique_ptr<ExecutionEngine> engine,
@@ -88,10 +83,7 @@ public:
       return failure();
     };
 
-    std::vector<HostTensor> results;
-    results.reserve(outputs.size());
-    for (const TensorSignature &output : outputs)
-      results.emplace_back(output.dtype, output.shape);
+    std::vector<HostTensor> results = allocateResults(outputs);
 
     // Device copies of the inputs, and zero-filled device outputs (as the
     // cpu target's outputs start zeroed).
@@ -139,34 +131,6 @@ private:
   std::unique_ptr<ExecutionEngine> engine;
   std::vector<TensorSignature> outputs;
 };
-
-/// The static shape and dtype of `type`, or an error naming `what`.
-FailureOr<TensorSignature> signatureOf(func::FuncOp function, Type type,
-                                       const std::string &what) {
-  auto tensorType = dyn_cast<RankedTensorType>(type);
-  if (!tensorType) {
-    emitError(function.getLoc(), "the gpu target supports ranked tensor "
-                                 "arguments and results only: ")
-        << what << " is " << type;
-    return failure();
-  }
-  if (!tensorType.hasStaticShape()) {
-    emitError(function.getLoc(), "the gpu target needs static shapes: ")
-        << what << " is " << type
-        << " (give the function static shapes, or run it with --target=ref)";
-    return failure();
-  }
-  std::optional<DType> dtype = dtypeOf(tensorType.getElementType());
-  if (!dtype) {
-    emitError(function.getLoc(),
-              "the gpu target does not support the element type of ")
-        << what << ": " << type;
-    return failure();
-  }
-  return TensorSignature{*dtype,
-                         std::vector<int64_t>(tensorType.getShape().begin(),
-                                              tensorType.getShape().end())};
-}
 
 /// Every mgpu* function the generated host code may call, bound to the
 /// runtime in this process (the JIT links no libkiln_gpu_runtime.so).
@@ -229,17 +193,16 @@ public:
 
   FailureOr<std::unique_ptr<Executable>>
   compile(ModuleOp module, func::FuncOp function) override {
-    std::vector<TensorSignature> outputs;
-    for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
-      if (failed(signatureOf(function, type, "argument " + std::to_string(i))))
-        return failure();
-    for (auto [i, type] : llvm::enumerate(function.getResultTypes())) {
-      FailureOr<TensorSignature> sig =
-          signatureOf(function, type, "result " + std::to_string(i));
-      if (failed(sig))
-        return failure();
-      outputs.push_back(std::move(*sig));
-    }
+    FailureOr<std::vector<TensorSignature>> outputs = entryResultSignatures(
+        function, "gpu",
+        [&](const std::string &what, RankedTensorType type, Value) {
+          emitError(function.getLoc(), "the gpu target needs static shapes: ")
+              << what << " is " << type
+              << " (give the function static shapes, or run it with "
+                 "--target=ref)";
+        });
+    if (failed(outputs))
+      return failure();
 
     MLIRContext *context = module.getContext();
     DialectRegistry registry;
@@ -277,7 +240,7 @@ public:
       return failure();
     }
     return std::unique_ptr<Executable>(std::make_unique<GPUExecutable>(
-        function, std::move(*engine), std::move(outputs)));
+        function, std::move(*engine), std::move(*outputs)));
   }
 
 private:

@@ -143,16 +143,8 @@ void kiln::buildGPUOutliningPipeline(OpPassManager &pm,
                                      const GPUPipelineOptions &options) {
   // Entry points and bufferization exactly as on the CPU (docs/gpu.md):
   // read-only inputs, identity layouts, results as out-parameters.
-  pm.addPass(kiln::createKilnCPUPrepareEntryPoints());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  kiln::addCPUEntryPointBufferization(pm);
+  kiln::addCPUResultsToOutParams(pm);
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());

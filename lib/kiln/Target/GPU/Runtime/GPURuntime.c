@@ -254,28 +254,36 @@ static void leave(void) {
   cu.cuCtxPopCurrent(&previous);
 }
 
+/* The kiln_gpu_* calls return a status: why enter() failed, ... */
+#define KILN_ENTER_OR_RETURN()                                                 \
+  do {                                                                         \
+    if (!enter())                                                              \
+      return initStatus != KILN_GPU_OK ? initStatus : KILN_GPU_DRIVER_ERROR;   \
+  } while (0)
+
+/* ... and whether their driver calls failed, once the context is left. */
+static kiln_gpu_status leaveWith(int bad) {
+  leave();
+  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+}
+
 /*===- Device queries ----------------------------------------------------===*/
 
 static kiln_gpu_status attribute(int which, int *value, const char *what) {
   if (!value)
     return KILN_GPU_INVALID_ARGUMENT;
-  if (!enter())
-    return initStatus != KILN_GPU_OK ? initStatus : KILN_GPU_DRIVER_ERROR;
-  int bad = failed(cu.cuDeviceGetAttribute(value, which, device),
-                   "cuDeviceGetAttribute(%s)", what);
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  KILN_ENTER_OR_RETURN();
+  return leaveWith(failed(cu.cuDeviceGetAttribute(value, which, device),
+                          "cuDeviceGetAttribute(%s)", what));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_device_name(char *name, size_t n) {
   if (!name || n == 0)
     return KILN_GPU_INVALID_ARGUMENT;
-  if (!enter())
-    return initStatus != KILN_GPU_OK ? initStatus : KILN_GPU_DRIVER_ERROR;
-  int bad = failed(cu.cuDeviceGetName(name, (int)(n > 4096 ? 4096 : n), device),
-                   "cuDeviceGetName");
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  KILN_ENTER_OR_RETURN();
+  return leaveWith(
+      failed(cu.cuDeviceGetName(name, (int)(n > 4096 ? 4096 : n), device),
+             "cuDeviceGetName"));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_compute_capability(int *major, int *minor) {
@@ -293,12 +301,6 @@ EXPORT kiln_gpu_status kiln_gpu_multiprocessor_count(int *count) {
 }
 
 /*===- Memory, copies and events for callers -----------------------------===*/
-
-#define KILN_ENTER_OR_RETURN()                                                 \
-  do {                                                                         \
-    if (!enter())                                                              \
-      return initStatus != KILN_GPU_OK ? initStatus : KILN_GPU_DRIVER_ERROR;   \
-  } while (0)
 
 EXPORT kiln_gpu_status kiln_gpu_malloc(size_t bytes, void **devicePtr) {
   if (!devicePtr)
@@ -318,10 +320,8 @@ EXPORT kiln_gpu_status kiln_gpu_free(void *devicePtr) {
   if (!devicePtr)
     return KILN_GPU_OK;
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuMemFree((KCUdeviceptr)(uintptr_t)devicePtr),
-                   "cuMemFree");
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(
+      failed(cu.cuMemFree((KCUdeviceptr)(uintptr_t)devicePtr), "cuMemFree"));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_copy_to_device(void *dst, const void *src,
@@ -331,10 +331,9 @@ EXPORT kiln_gpu_status kiln_gpu_copy_to_device(void *dst, const void *src,
   if (!bytes)
     return KILN_GPU_OK;
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuMemcpyHtoD((KCUdeviceptr)(uintptr_t)dst, src, bytes),
-                   "cuMemcpyHtoD of %zu bytes", bytes);
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(
+      failed(cu.cuMemcpyHtoD((KCUdeviceptr)(uintptr_t)dst, src, bytes),
+             "cuMemcpyHtoD of %zu bytes", bytes));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_copy_to_host(void *dst, const void *src,
@@ -344,17 +343,14 @@ EXPORT kiln_gpu_status kiln_gpu_copy_to_host(void *dst, const void *src,
   if (!bytes)
     return KILN_GPU_OK;
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuMemcpyDtoH(dst, (KCUdeviceptr)(uintptr_t)src, bytes),
-                   "cuMemcpyDtoH of %zu bytes", bytes);
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(
+      failed(cu.cuMemcpyDtoH(dst, (KCUdeviceptr)(uintptr_t)src, bytes),
+             "cuMemcpyDtoH of %zu bytes", bytes));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_synchronize(void) {
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuCtxSynchronize(), "cuCtxSynchronize");
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(failed(cu.cuCtxSynchronize(), "cuCtxSynchronize"));
 }
 
 /*===- Entry points on host buffers (kilnc --target=gpu --emit=lib) ------===*/
@@ -451,9 +447,8 @@ EXPORT kiln_gpu_status kiln_gpu_event_record(kiln_gpu_event *event) {
   if (!event)
     return KILN_GPU_INVALID_ARGUMENT;
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuEventRecord(event->event, NULL), "cuEventRecord");
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(
+      failed(cu.cuEventRecord(event->event, NULL), "cuEventRecord"));
 }
 
 EXPORT kiln_gpu_status kiln_gpu_event_elapsed_ms(kiln_gpu_event *start,
@@ -462,11 +457,10 @@ EXPORT kiln_gpu_status kiln_gpu_event_elapsed_ms(kiln_gpu_event *start,
   if (!start || !stop || !ms)
     return KILN_GPU_INVALID_ARGUMENT;
   KILN_ENTER_OR_RETURN();
-  int bad = failed(cu.cuEventSynchronize(stop->event), "cuEventSynchronize") ||
-            failed(cu.cuEventElapsedTime(ms, start->event, stop->event),
-                   "cuEventElapsedTime");
-  leave();
-  return bad ? KILN_GPU_DRIVER_ERROR : KILN_GPU_OK;
+  return leaveWith(
+      failed(cu.cuEventSynchronize(stop->event), "cuEventSynchronize") ||
+      failed(cu.cuEventElapsedTime(ms, start->event, stop->event),
+             "cuEventElapsedTime"));
 }
 
 EXPORT void kiln_gpu_event_destroy(kiln_gpu_event *event) {
