@@ -21,7 +21,9 @@ after warm-up, median of --runs rounds. A Kiln call includes what its host
 code does per call (stream creation and a synchronization), which a
 torch.matmul does not: the ratio is conservative for small shapes.
 
-Peers: torch.matmul (cuBLAS) for GEMM; torch.bmm for batched GEMM
+Peers: torch.matmul (cuBLAS) for GEMM (f32 GEMM with TF32 allowed on
+both sides: kilnc --f32-matmul=tf32 and torch.backends.cuda.matmul.
+allow_tf32); torch.bmm for batched GEMM
 (attention scores); torch.addmm + gelu for a linear layer with its bias and
 GELU (Kiln fuses both into the matmul kernel's epilogue);
 torch.nn.functional.scaled_dot_product_attention (flash / memory-efficient
@@ -126,30 +128,30 @@ def descriptor(tensor):
 class KilnKernel:
     """One kiln function compiled with kilnc --target=gpu:DESC --emit=lib."""
 
-    def __init__(self, args, workdir, name, mlir):
+    def __init__(self, args, workdir, name, mlir, options=()):
         src = os.path.join(workdir, f"{name}.mlir")
         lib = os.path.join(workdir, f"lib{name}.so")
         with open(src, "w") as f:
             f.write(mlir)
         kilnc = os.path.join(args.build, "bin", "kilnc")
-        cmd = [kilnc, src, f"--target=gpu:{args.desc}", "--emit=lib",
-               "-o", lib]
+        cmd = [kilnc, src, f"--target=gpu:{args.desc}", *options,
+               "--emit=lib", "-o", lib]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             fail(f"{' '.join(cmd)} failed:\n{done.stderr}")
         self.lib = ctypes.CDLL(lib)
-        self.mapping = self.path(args, src)
+        self.mapping = self.path(args, src, options)
         self.fn = getattr(self.lib, f"_mlir_ciface_{name}")
         self.fn.restype = None
 
     @staticmethod
-    def path(args, src):
+    def path(args, src, options=()):
         """How kilnc maps the module's matmuls: tensor-core schedules (five
         levels: block, warp + K tile, instruction, copy vector, stages) or
         SIMT (two levels)."""
         kilnc = os.path.join(args.build, "bin", "kilnc")
         done = subprocess.run([kilnc, src, f"--target=gpu:{args.desc}",
-                               "--print-schedule"],
+                               *options, "--print-schedule"],
                               capture_output=True, text=True)
         paths = []
         for line in done.stdout.splitlines():
@@ -209,7 +211,7 @@ def measure(args, torch, runtime, kiln_fn, peer_fn):
     return statistics.median(kiln), statistics.median(peer)
 
 
-DTYPES = {"f16": "float16", "bf16": "bfloat16"}
+DTYPES = {"f16": "float16", "bf16": "bfloat16", "tf32": "float32"}
 
 
 def for_each_dtype(shapes):
@@ -239,7 +241,11 @@ def gemm_cases(quick):
               (2048, 768, 3072), (2048, 3072, 768)]
     if not quick:
         shapes += [(8192, 768, 3072), (8192, 3072, 768)]
-    return for_each_dtype(shapes)
+    yield from for_each_dtype(shapes)
+    # f32 on TF32 tensor cores: kilnc --f32-matmul=tf32 against cuBLAS with
+    # torch.backends.cuda.matmul.allow_tf32.
+    for shape in [(4096, 4096, 4096), (2048, 3072, 768)]:
+        yield ("tf32", *shape)
 
 
 def attention_cases(quick):
@@ -254,13 +260,17 @@ def attention_cases(quick):
 def run_gemm(args, torch, runtime, workdir, rows):
     for dtype, m, n, k in gemm_cases(args.quick):
         tdtype = getattr(torch, DTYPES[dtype])
+        tf32 = dtype == "tf32"
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+        t = "f32" if tf32 else dtype
         name = f"gemm_{dtype}_{m}x{n}x{k}"
-        mlir = (f"func.func @{name}(%a: tensor<{m}x{k}x{dtype}>, "
-                f"%b: tensor<{k}x{n}x{dtype}>) -> tensor<{m}x{n}x{dtype}> {{\n"
-                f"  %c = kiln.matmul %a, %b : tensor<{m}x{k}x{dtype}>, "
-                f"tensor<{k}x{n}x{dtype}> -> tensor<{m}x{n}x{dtype}>\n"
-                f"  return %c : tensor<{m}x{n}x{dtype}>\n}}\n")
-        kernel = KilnKernel(args, workdir, name, mlir)
+        mlir = (f"func.func @{name}(%a: tensor<{m}x{k}x{t}>, "
+                f"%b: tensor<{k}x{n}x{t}>) -> tensor<{m}x{n}x{t}> {{\n"
+                f"  %c = kiln.matmul %a, %b : tensor<{m}x{k}x{t}>, "
+                f"tensor<{k}x{n}x{t}> -> tensor<{m}x{n}x{t}>\n"
+                f"  return %c : tensor<{m}x{n}x{t}>\n}}\n")
+        kernel = KilnKernel(args, workdir, name, mlir,
+                            ["--f32-matmul=tf32"] if tf32 else [])
         a = torch.randn(m, k, device="cuda", dtype=tdtype)
         b = torch.randn(k, n, device="cuda", dtype=tdtype)
         c = torch.empty(m, n, device="cuda", dtype=tdtype)

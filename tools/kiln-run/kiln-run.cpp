@@ -93,6 +93,11 @@ static cl::opt<std::string>
     compareTo("compare-to",
               cl::desc("Also run on this target and compare the outputs"),
               cl::value_desc("target"), cl::cat(runCategory));
+static cl::opt<std::string> f32Matmul(
+    "f32-matmul",
+    cl::desc("How --target's f32 matmuls may compute: ieee (default) or "
+             "tf32 (gpu: TF32 tensor cores, as kilnc --f32-matmul)"),
+    cl::value_desc("ieee|tf32"), cl::init("ieee"), cl::cat(runCategory));
 static cl::opt<std::string>
     benchmark("benchmark",
               cl::desc("Time N runs after a warm-up run (default N = 10)"),
@@ -453,8 +458,10 @@ int run(MLIRContext &context, llvm::SourceMgr &sourceMgr) {
   if (!function)
     return 1;
 
+  ExecutionTargetOptions targetOptions;
+  targetOptions.f32Matmul = f32Matmul;
   llvm::Expected<std::unique_ptr<ExecutionTarget>> target =
-      createExecutionTarget(targetSpec);
+      createExecutionTarget(targetSpec, targetOptions);
   if (!target) {
     error() << llvm::toString(target.takeError()) << "\n";
     return 1;

@@ -49,10 +49,18 @@ public:
   compile(mlir::ModuleOp module, mlir::func::FuncOp function) = 0;
 };
 
+/// How a target may compile, beyond its spec.
+struct ExecutionTargetOptions {
+  /// "ieee", or "tf32": a gpu target may run f32 matmuls on TF32 tensor
+  /// cores (kilnc --f32-matmul); other targets reject "tf32".
+  std::string f32Matmul = "ieee";
+};
+
 /// The target named by `spec` ("ref", ...); an unknown spec is an error
 /// that lists the known ones.
 llvm::Expected<std::unique_ptr<ExecutionTarget>>
-createExecutionTarget(llvm::StringRef spec);
+createExecutionTarget(llvm::StringRef spec,
+                      const ExecutionTargetOptions &options = {});
 
 /// The specs createExecutionTarget accepts, for help texts and errors.
 std::vector<std::string> knownExecutionTargets();

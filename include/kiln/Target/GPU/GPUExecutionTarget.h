@@ -12,9 +12,11 @@ namespace kiln {
 /// the host code with MLIR's ExecutionEngine, binds its mgpu* calls to Kiln's
 /// GPU runtime, and runs it on device buffers (inputs copied in, outputs
 /// copied back). Fails up front, with the runtime's reason ("no CUDA driver
-/// found (...)"), where no GPU is usable.
+/// found (...)"), where no GPU is usable. `f32Matmul` is
+/// GPUPipelineOptions::f32Matmul ("ieee" or "tf32").
 llvm::Expected<std::unique_ptr<ExecutionTarget>>
-createGPUExecutionTarget(llvm::StringRef description);
+createGPUExecutionTarget(llvm::StringRef description,
+                         llvm::StringRef f32Matmul = "ieee");
 
 } // namespace kiln
 

@@ -185,9 +185,9 @@ int smVersion(llvm::StringRef chip) {
 class GPUExecutionTarget : public ExecutionTarget {
 public:
   GPUExecutionTarget(std::string spec, std::string descriptionFile,
-                     GPUTargetDescription description)
+                     GPUTargetDescription description, std::string f32Matmul)
       : spec(std::move(spec)), descriptionFile(std::move(descriptionFile)),
-        description(std::move(description)) {}
+        description(std::move(description)), f32Matmul(std::move(f32Matmul)) {}
 
   std::string name() const override { return spec; }
 
@@ -217,6 +217,7 @@ public:
         [&](OpPassManager &pm) {
           GPUPipelineOptions options;
           options.target = descriptionFile;
+          options.f32Matmul = f32Matmul;
           buildGPUPipeline(pm, options);
         });
     if (failed(lowered))
@@ -247,12 +248,14 @@ private:
   std::string spec;
   std::string descriptionFile;
   GPUTargetDescription description;
+  std::string f32Matmul;
 };
 
 } // namespace
 
 llvm::Expected<std::unique_ptr<ExecutionTarget>>
-kiln::createGPUExecutionTarget(llvm::StringRef descriptionSpec) {
+kiln::createGPUExecutionTarget(llvm::StringRef descriptionSpec,
+                               llvm::StringRef f32Matmul) {
   // kiln-run reports failures itself, as diagnostics.
   kiln_gpu_set_error_printing(0);
   char why[1024];
@@ -296,5 +299,6 @@ kiln::createGPUExecutionTarget(llvm::StringRef descriptionSpec) {
                          ? std::string("gpu")
                          : ("gpu:" + descriptionSpec).str();
   return std::make_unique<GPUExecutionTarget>(std::move(name), std::move(file),
-                                              std::move(*description));
+                                              std::move(*description),
+                                              f32Matmul.str());
 }

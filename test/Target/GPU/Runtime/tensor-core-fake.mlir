@@ -19,6 +19,23 @@
 // 4 x 128 x 64: 32 x 64 blocks of one warp per batch element (sm90).
 // LOG2: cuLaunchKernel(batched_kernel, grid 1x4x4, block 32x1x1, smem 0, stream set, params set) (not executed)
 // LOG2-NOT: cuLaunchKernel
+// TF32 on request: the f32 matmul and its bias epilogue are one launch of
+// the schedule's 32 x 64 blocks of one warp (sm90's choice for this shape).
+// RUN: env LD_LIBRARY_PATH=%t/fake FAKE_CUDA_LOG=%t/log3 FAKE_CUDA_SM=90 kiln-run %s --function=tf32_bias --random-inputs --target=gpu:sm90 --f32-matmul=tf32 | FileCheck %s --check-prefix=TF32
+// RUN: FileCheck %s --check-prefix=LOG3 < %t/log3
+// TF32: @tf32_bias on gpu:sm90
+// LOG3: cuLaunchKernel(tf32_bias_kernel, grid 12x16x1, block 32x1x1, smem 0, stream set, params set) (not executed)
+// LOG3-NOT: cuLaunchKernel
+// Without the option the f32 matmul runs on SIMT FMAs, a different launch.
+// RUN: env LD_LIBRARY_PATH=%t/fake FAKE_CUDA_LOG=%t/log4 FAKE_CUDA_SM=90 kiln-run %s --function=tf32_bias --random-inputs --target=gpu:sm90 | FileCheck %s --check-prefix=TF32
+// RUN: FileCheck %s --check-prefix=LOG4 < %t/log4
+// LOG4: cuLaunchKernel(tf32_bias_kernel
+// LOG4-NOT: grid 12x16x1, block 32x1x1
+// An option the target cannot follow is an error before anything runs.
+// RUN: not kiln-run %s --function=tf32_bias --random-inputs --target=cpu --f32-matmul=tf32 2>&1 | FileCheck %s --check-prefix=CPU
+// CPU: kiln-run: error: f32-matmul=tf32 needs a gpu target (target 'cpu' computes f32 matmuls in f32)
+// RUN: not kiln-run %s --function=tf32_bias --random-inputs --target=gpu:sm90 --f32-matmul=fp8 2>&1 | FileCheck %s --check-prefix=VALUE
+// VALUE: kiln-run: error: f32-matmul 'fp8': expected ieee or tf32
 
 func.func @mm_bias_gelu(%a: tensor<256x512xf16>, %b: tensor<512x384xf16>, %bias: tensor<384xf16>) -> tensor<256x384xf16> {
   %0 = kiln.matmul %a, %b : tensor<256x512xf16>, tensor<512x384xf16> -> tensor<256x384xf16>
@@ -30,4 +47,10 @@ func.func @mm_bias_gelu(%a: tensor<256x512xf16>, %b: tensor<512x384xf16>, %bias:
 func.func @batched(%a: tensor<4x128x64xbf16>, %b: tensor<4x64x64xbf16>) -> tensor<4x128x64xbf16> {
   %0 = kiln.matmul %a, %b : tensor<4x128x64xbf16>, tensor<4x64x64xbf16> -> tensor<4x128x64xbf16>
   return %0 : tensor<4x128x64xbf16>
+}
+
+func.func @tf32_bias(%a: tensor<512x256xf32>, %b: tensor<256x768xf32>, %bias: tensor<768xf32>) -> tensor<512x768xf32> {
+  %0 = kiln.matmul %a, %b : tensor<512x256xf32>, tensor<256x768xf32> -> tensor<512x768xf32>
+  %1 = kiln.add %0, %bias : tensor<512x768xf32>, tensor<768xf32> -> tensor<512x768xf32>
+  return %1 : tensor<512x768xf32>
 }
