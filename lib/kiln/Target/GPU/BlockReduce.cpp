@@ -14,6 +14,7 @@
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Target/GPU/BlockReductionSchedule.h"
 #include "kiln/Target/GPU/Passes.h"
+#include "IndexBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -149,27 +150,7 @@ std::optional<Plan> planFor(linalg::GenericOp g, std::string &why) {
   return p;
 }
 
-struct Builder {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t v) {
-    return arith::MulIOp::create(b, loc, x, c(v));
-  }
-  Value div(Value x, int64_t v) {
-    return arith::DivUIOp::create(b, loc, x, c(v));
-  }
-  Value rem(Value x, int64_t v) {
-    return arith::RemUIOp::create(b, loc, x, c(v));
-  }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value eq(Value x, int64_t v) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, c(v));
-  }
-};
+using Builder = kiln::IndexBuilder;
 
 /// Reduces `v` over the `width` lanes of each group of a warp: butterfly
 /// shuffles (shfl.sync.bfly), every lane ends with the group's value.

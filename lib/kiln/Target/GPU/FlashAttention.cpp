@@ -42,6 +42,7 @@
 #include "kiln/Dialect/Graph/IR/GraphOps.h"
 #include "kiln/Target/GPU/FlashAttentionSchedule.h"
 #include "kiln/Target/GPU/Passes.h"
+#include "IndexBuilder.h"
 #include "WarpMma.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -72,33 +73,7 @@ namespace {
 /// mma.sync and ldmatrix are instructions of a 32-thread warp.
 constexpr int64_t kWarp = 32;
 
-struct Builder {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, c(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, c(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
-  }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-  Value lt(Value x, int64_t y) { return cmp(arith::CmpIPredicate::ult, x, c(y)); }
-  Value and_(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value select(Value cond, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, cond, x, y);
-  }
-  Value f32(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-};
+using Builder = kiln::IndexBuilder;
 
 
 /// Conservative memory effects (read and write) for the synchronization
@@ -345,7 +320,6 @@ struct FlashAttentionPass
                                      b.getI32IntegerAttr(S - 2));
     gpu::BarrierOp::create(b, loc);
     auto fragType = VectorType::get({4, 2}, elem);
-    auto bType = VectorType::get({2, 2}, elem);
     Value lane16 = h.rem(lane, 16), half = h.mul(h.div(lane, 16), 8);
     Value wm0 = h.mul(warp, 16);
     SmallVector<Value> qf;
@@ -403,15 +377,10 @@ struct FlashAttentionPass
               b, loc, fragType, smK,
               ValueRange{stage, row, swizzle(row, col, D)},
               /*transpose=*/false, /*numTiles=*/4);
-          for (int64_t p = 0; p < 2; ++p) {
-            Value v = ub::PoisonOp::create(b, loc, bType);
-            for (int64_t r = 0; r < 2; ++r)
-              v = vector::InsertOp::create(
-                  b, loc,
-                  vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
-                  v, int64_t(r));
-            sAcc[j + p] = kiln::emitMmaSync16816(b, loc, qf[kk], v, sAcc[j + p]);
-          }
+          std::array<Value, 2> kf = kiln::splitLdMatrixX4(b, loc, four);
+          for (int64_t p = 0; p < 2; ++p)
+            sAcc[j + p] =
+                kiln::emitMmaSync16816(b, loc, qf[kk], kf[p], sAcc[j + p]);
         }
 
       // Scale and mask each score: element (r, c) of tile j is query row
@@ -527,15 +496,10 @@ struct FlashAttentionPass
               b, loc, fragType, smV,
               ValueRange{stage, row, swizzle(row, col, Dv)},
               /*transpose=*/true, /*numTiles=*/4);
-          for (int64_t p = 0; p < 2; ++p) {
-            Value v = ub::PoisonOp::create(b, loc, bType);
-            for (int64_t r = 0; r < 2; ++r)
-              v = vector::InsertOp::create(
-                  b, loc,
-                  vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
-                  v, int64_t(r));
-            oAcc[jd + p] = kiln::emitMmaSync16816(b, loc, pf[kk], v, oAcc[jd + p]);
-          }
+          std::array<Value, 2> vf = kiln::splitLdMatrixX4(b, loc, four);
+          for (int64_t p = 0; p < 2; ++p)
+            oAcc[jd + p] =
+                kiln::emitMmaSync16816(b, loc, pf[kk], vf[p], oAcc[jd + p]);
         }
       SmallVector<Value> yields(oAcc);
       yields.append({mNew[0], mNew[1], rowSum[0], rowSum[1]});

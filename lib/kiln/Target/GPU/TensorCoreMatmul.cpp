@@ -30,6 +30,7 @@
 #include "kiln/Dialect/Graph/IR/GraphDialect.h"
 #include "kiln/Target/GPU/Passes.h"
 #include "kiln/Target/GPU/TensorCoreSchedule.h"
+#include "IndexBuilder.h"
 #include "WarpMma.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -205,27 +206,7 @@ std::optional<Plan> planFor(linalg::LinalgOp mm) {
   return plan;
 }
 
-struct Builder {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, int64_t y) {
-    return arith::MulIOp::create(b, loc, x, c(y));
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, c(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
-  }
-  Value lt(Value x, int64_t y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(y));
-  }
-  Value select(Value cond, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, cond, x, y);
-  }
-};
+using Builder = kiln::IndexBuilder;
 
 /// One K tile of f16 / bf16 operands, 16 deep per step: A fragments with
 /// ldmatrix.x4, B fragments with ldmatrix.x4.trans (two 16 x 8 tiles per
@@ -238,7 +219,6 @@ void multiplyTile16(Builder &h, const kiln::TensorCoreSchedule &t, Type elem,
   int64_t tilesM = t.warpM / 16, tilesN = t.warpN / 8;
   Value lane16 = h.rem(lane, 16), half = h.mul(h.div(lane, 16), 8);
   auto fragType = VectorType::get({4, 2}, elem);
-  auto bType = VectorType::get({2, 2}, elem);
   for (int64_t kk = 0; kk < t.blockK / 16; ++kk) {
     SmallVector<Value> a, bf;
     for (int64_t i = 0; i < tilesM; ++i)
@@ -254,15 +234,8 @@ void multiplyTile16(Builder &h, const kiln::TensorCoreSchedule &t, Type elem,
           ValueRange{stage, h.add(lane16, h.c(kk * 16)),
                      h.add(wn0, h.add(half, h.c(j * 8)))},
           /*transpose=*/true, /*numTiles=*/4);
-      for (int64_t p = 0; p < 2; ++p) {
-        Value v = ub::PoisonOp::create(b, loc, bType);
-        for (int64_t r = 0; r < 2; ++r)
-          v = vector::InsertOp::create(
-              b, loc,
-              vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)), v,
-              int64_t(r));
-        bf.push_back(v);
-      }
+      for (Value fragment : kiln::splitLdMatrixX4(b, loc, four))
+        bf.push_back(fragment);
     }
     for (int64_t i = 0; i < tilesM; ++i)
       for (int64_t j = 0; j < tilesN; ++j) {

@@ -49,3 +49,19 @@ Value kiln::emitMmaSync16816(OpBuilder &b, Location loc, Value a, Value bv,
           result, ArrayRef<int64_t>{r, cc});
   return result;
 }
+
+std::array<Value, 2> kiln::splitLdMatrixX4(OpBuilder &b, Location loc,
+                                           Value four) {
+  auto fourType = cast<VectorType>(four.getType());
+  auto bType = VectorType::get({2, 2}, fourType.getElementType());
+  std::array<Value, 2> fragments;
+  for (int64_t p = 0; p < 2; ++p) {
+    Value v = ub::PoisonOp::create(b, loc, bType);
+    for (int64_t r = 0; r < 2; ++r)
+      v = vector::InsertOp::create(
+          b, loc, vector::ExtractOp::create(b, loc, four, int64_t(2 * p + r)),
+          v, int64_t(r));
+    fragments[p] = v;
+  }
+  return fragments;
+}

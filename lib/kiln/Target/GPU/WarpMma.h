@@ -1,7 +1,8 @@
 //===- WarpMma.h - One m16n8k16 mma.sync for the tensor-core kernels -----===//
 //
 // Private to lib/kiln/Target/GPU: shared by kiln-gpu-tensor-core-matmul and
-// kiln-gpu-flash-attention, which emit their warp-level MMAs the same way.
+// kiln-gpu-flash-attention, which emit their warp-level MMAs and split
+// their B fragment loads the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +11,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Value.h"
+
+#include <array>
 
 namespace kiln {
 
@@ -20,6 +23,12 @@ namespace kiln {
 /// does not deduce bf16 PTX types in MLIR 22).
 mlir::Value emitMmaSync16816(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value a, mlir::Value bv, mlir::Value c);
+
+/// The two 16x8 B fragments (vector<2x2xT>) one ldmatrix.x4 of 16-bit
+/// elements loads (vector<4x2xT>): its matrices 0, 1 and 2, 3.
+std::array<mlir::Value, 2> splitLdMatrixX4(mlir::OpBuilder &b,
+                                           mlir::Location loc,
+                                           mlir::Value four);
 
 } // namespace kiln
 
