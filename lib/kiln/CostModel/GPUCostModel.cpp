@@ -41,6 +41,35 @@ constexpr int64_t kBaseRegisters = 24;
 /// asynchronous copy moves at most 16 bytes (and at least 4); a block has
 /// at most this many warps.
 constexpr int64_t kMaxCopyBytes = 16;
+/// Rounds of `perSM` resident blocks the busiest SM runs for `blocks`
+/// blocks, and the warps resident on an SM.
+struct Occupancy {
+  double waves = 0;
+  double residentWarps = 0;
+};
+Occupancy occupancyOf(const GPUTargetDescription &desc, double blocks,
+                      int64_t perSM, int64_t threads) {
+  Occupancy o;
+  o.waves = std::ceil(blocks / double(desc.smCount * perSM));
+  o.residentWarps = double(perSM * threads) / double(desc.warpSize);
+  return o;
+}
+
+/// Compute time when the slowest SM runs `waves` rounds of `perSM` blocks
+/// of `blockWork` each, sharing its `rate` at efficiency `eff`.
+double waveSeconds(double waves, double blockWork, int64_t perSM, double rate,
+                   double eff) {
+  return waves * blockWork * perSM / (rate * std::max(eff, 1e-3));
+}
+
+/// How a launch estimate ends its explanation.
+std::string wavesWhy(int64_t perSM, double waves, double eff, double compute,
+                     double memory) {
+  return std::to_string(perSM) + " per SM, " + fmt(waves) +
+         " waves, efficiency " + fmt(eff) + "; compute " +
+         fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+}
+
 constexpr int64_t kMinCopyBytes = 4;
 constexpr int64_t kMaxWarpsPerBlock = 8;
 /// Registers a tensor-core thread uses besides accumulators and fragments
@@ -530,10 +559,9 @@ CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   Type resultType = op->getResult(0).getType();
   int64_t eb = elementBytes(resultType);
   double smRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
-  double waves = std::ceil(blocks / double(desc.smCount * perSM));
-  double residentWarps =
-      double(perSM * threads) / double(desc.warpSize);
-  double eff = std::min(1.0, residentWarps / kWarpsToHideLatency);
+  Occupancy occ = occupancyOf(desc, blocks, perSM, threads);
+  double waves = occ.waves;
+  double eff = std::min(1.0, occ.residentWarps / kWarpsToHideLatency);
   double flops, dram;
   std::string why;
   if (isMatmul) {
@@ -572,14 +600,11 @@ CostEstimate GPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   est.flops = flops;
   est.bytesByLevel.push_back({"DRAM", dram});
   // The slowest SM runs `waves` rounds of perSM blocks sharing its rate.
-  double blockFlops = flops / blocks;
-  double compute = waves * blockFlops * perSM / (smRate * std::max(eff, 1e-3));
+  double compute = waveSeconds(waves, flops / blocks, perSM, smRate, eff);
   double memory = dram / (desc.dramBandwidthGBps * 1e9);
   est.seconds = overlapped(compute, memory);
   est.why = why + ": " + fmt(blocks) + " blocks of " + std::to_string(threads) +
-            " threads, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
-            " waves, efficiency " + fmt(eff) + "; compute " +
-            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+            " threads, " + wavesWhy(perSM, waves, eff, compute, memory);
   return est;
 }
 
@@ -633,19 +658,18 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
   // Partial tiles run whole (masked copies fill zeros).
   double paddedFlops = 2 * blocks * t->blockM * t->blockN *
                        std::ceil(K / t->blockK) * t->blockK;
-  double waves = std::ceil(blocks / double(desc.smCount * perSM));
-  double residentWarps = double(perSM * threads) / desc.warpSize;
+  Occupancy occ = occupancyOf(desc, blocks, perSM, threads);
   double mmaPerLoad = double((t->warpM / 16) * (t->warpN / 8)) /
                       double(t->warpM / 16 + t->warpN / 16);
   // Stages hide the copies' latency: too few leave both the tensor cores
   // and the memory system waiting.
   double pipe =
       std::min(1.0, double(t->stages - 1) / (kStagesToHideLatency - 1));
-  double eff = std::min(1.0, residentWarps / kTensorCoreWarpsToHide) *
+  double eff = std::min(1.0, occ.residentWarps / kTensorCoreWarpsToHide) *
                std::min(1.0, mmaPerLoad / kMmaPerLdmatrix) * pipe;
   double rate = fit->form->flopsPerClockPerSM * desc.clockGHz * 1e9;
   double compute =
-      waves * (paddedFlops / blocks) * perSM / (rate * std::max(eff, 1e-3));
+      waveSeconds(occ.waves, paddedFlops / blocks, perSM, rate, eff);
   int64_t ea = eb, ec = elementBytes(op->getResult(0).getType());
   double panelBytes = ea * B * (M * K * tilesN + K * N * tilesM);
   double unique = ea * B * (M * K + K * N) + ec * B * M * N;
@@ -659,9 +683,7 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
                                                 : "tensor-core") +
             " matmul: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
-            " B shared, " + std::to_string(perSM) + " per SM, " + fmt(waves) +
-            " waves, efficiency " + fmt(eff) + "; compute " +
-            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+            " B shared, " + wavesWhy(perSM, occ.waves, eff, compute, memory);
   return est;
 }
 
@@ -703,16 +725,15 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
   double tiles = heads * flashVisitedTiles(*fit, t->blockM, t->blockN);
   double scores = tiles * t->blockM * t->blockN;
   double mmaFlops = 2 * scores * (fit->d + fit->dv);
-  double waves = std::ceil(blocks / double(desc.smCount * perSM));
-  double residentWarps = double(perSM * threads) / desc.warpSize;
+  Occupancy occ = occupancyOf(desc, blocks, perSM, threads);
   double pipe =
       std::min(1.0, double(t->stages - 1) / (kStagesToHideLatency - 1));
-  double eff = std::min(1.0, residentWarps / kTensorCoreWarpsToHide) * pipe;
+  double eff = std::min(1.0, occ.residentWarps / kTensorCoreWarpsToHide) * pipe;
   double rate = fit->form->flopsPerClockPerSM * desc.clockGHz * 1e9;
   double simtRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
   double blockTime = (mmaFlops / blocks) / (rate * std::max(eff, 1e-3)) +
                      (scores * kFlashOpsPerScore / blocks) / simtRate;
-  double compute = waves * blockTime * perSM;
+  double compute = occ.waves * blockTime * perSM;
   // Each block reads its query tile once and every visited key / value
   // tile; those re-reads hit L2 when the operands fit it.
   double eb = fit->eb;
@@ -732,9 +753,7 @@ static CostEstimate estimateFlashAttention(const GPUCostModel &model,
   est.why = "flash attention: " + fmt(blocks) + " blocks of " +
             std::to_string(threads) + " threads, " + std::to_string(smem) +
             " B shared, " + std::to_string(regs) + " registers, " +
-            std::to_string(perSM) + " per SM, " + fmt(waves) +
-            " waves, efficiency " + fmt(eff) + "; compute " +
-            fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
+            wavesWhy(perSM, occ.waves, eff, compute, memory);
   return est;
 }
 
@@ -774,13 +793,11 @@ static CostEstimate estimateBlockReduction(const GPUCostModel &model,
     return est;
   }
   double blocks = std::ceil(rows / b->rowsPerBlock);
-  double waves = std::ceil(blocks / double(desc.smCount * perSM));
-  double residentWarps = double(perSM * threads) / desc.warpSize;
-  double eff = std::min(1.0, residentWarps / kWarpsToHideLatency);
+  Occupancy occ = occupancyOf(desc, blocks, perSM, threads);
+  double eff = std::min(1.0, occ.residentWarps / kWarpsToHideLatency);
   double smRate = desc.fp32FlopsPerClockPerSM * desc.clockGHz * 1e9;
   double flops = rows * length * opsPerPoint(op);
-  double compute =
-      waves * (flops / blocks) * perSM / (smRate * std::max(eff, 1e-3));
+  double compute = waveSeconds(occ.waves, flops / blocks, perSM, smRate, eff);
   Type resultType = op->getResult(0).getType();
   double dram = numElements(resultType) * elementBytes(resultType);
   for (Value v : op->getOperands())
