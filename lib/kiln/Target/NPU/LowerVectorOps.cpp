@@ -363,6 +363,22 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           subview(loc, reshapeView(loc, out, RankedTensorType::get({outer}, eout)),
                   {o0}, {to}, 1));
   };
+  // A result tile (f32 y) to DRAM, rounded once to the type (its own tile:
+  // a buffer has one producer and one consumer queue).
+  auto storeTile = [&](Value y, Value fy) {
+    Value res = y;
+    if (convertOut) {
+      res = tile(eout);
+      npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+    }
+    npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+  };
+  // A reduce's vector function (also how a chunk's partial folds in).
+  StringRef reduceFn;
+  if (reduce)
+    reduceFn = reduce.getKind() == ReduceKind::max   ? "max"
+               : reduce.getKind() == ReduceKind::min ? "min"
+                                                     : "sum";
 
   if (chunked) {
     // Chunks of the reduced dim: each pass is one loop over them (double
@@ -484,12 +500,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           npu::VecBinaryOp::create(b, loc,
                                    chunkRowsIn[k] == scaleIn ? "mul" : "add",
                                    fy, chunkRow(k), fy);
-        Value res = y;
-        if (convertOut) {
-          res = tile(eout);
-          npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-        }
-        npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+        storeTile(y, fy);
       });
       b.setInsertionPointAfter(region);
       return success();
@@ -497,19 +508,19 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     if (reduce) {
       // acc = fn over the chunks' reductions.
       Value acc = rowTile(ec, inLoop);
-      StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
-                     : reduce.getKind() == ReduceKind::min ? "min"
-                                                           : "sum";
       chunkLoop([&](Value first) {
         Value x = load();
         Value part = rowTile(ec, false);
         ifElse(
             first,
-            [&] { npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), acc); },
             [&] {
-              npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), part);
-              npu::VecBinaryOp::create(b, loc, fn == "sum" ? "add" : fn, acc,
-                                       part, acc);
+              npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), acc);
+            },
+            [&] {
+              npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), part);
+              npu::VecBinaryOp::create(b, loc,
+                                       reduceFn == "sum" ? "add" : reduceFn,
+                                       acc, part, acc);
             });
       });
       if (mean)
@@ -552,12 +563,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
       npu::VecBinaryOp::create(b, loc, "sub", full(x), perElem(m), fy);
       npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
       npu::VecBinaryOp::create(b, loc, "div", fy, perElem(sum), fy);
-      Value res = y;
-      if (convertOut) {
-        res = tile(eout);
-        npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-      }
-      npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+      storeTile(y, fy);
     });
     b.setInsertionPointAfter(region);
     return success();
@@ -571,10 +577,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
   if (reduce) {
     Value rowv = rowTile(ec, inLoop);
-    StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
-                   : reduce.getKind() == ReduceKind::min ? "min"
-                                                         : "sum";
-    npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
+    npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), rowv);
     if (mean)
       npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
                                perRow(0), rowv);
@@ -611,14 +614,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     if (biasRow >= 0)
       npu::VecBinaryOp::create(b, loc, "add", fy, perCol(biasRow), fy);
   }
-  // The result, rounded once to the type (its own tile: a buffer has one
-  // producer and one consumer queue).
-  Value res = y;
-  if (convertOut) {
-    res = tile(eout);
-    npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-  }
-  npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+  storeTile(y, fy);
   b.setInsertionPointAfter(region);
   return success();
 }
