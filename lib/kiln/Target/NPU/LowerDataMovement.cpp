@@ -156,22 +156,26 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     sizes.append({a, bb});
     return sizes;
   };
+  // The index list n-1, ..., 0 in SPAD (loaded once): a gather of n rows in
+  // reverse, for both nests.
+  auto reversedIds = [&](int64_t n) {
+    SmallVector<int32_t> ids;
+    for (int64_t j = 0; j < n; ++j)
+      ids.push_back(int32_t(n - 1 - j));
+    auto idsT = RankedTensorType::get({n}, b.getI32Type());
+    Value tile =
+        allocTile(loc, {n}, b.getI32Type(), npu::MemSpace::SPAD, false);
+    npu::DmaOp::create(b, loc,
+                       constantInDram(loc, DenseElementsAttr::get(
+                                               idsT, ArrayRef<int32_t>(ids))),
+                       tile);
+    return tile;
+  };
 
   // First nest: S[o][k:k+w, t:t+tr] = source[o][t:t+tr, k:k+w]^T (rows
   // mirrored where reversed).
   {
-    Value rowIds;
-    if (flipR) {
-      SmallVector<int32_t> ids;
-      for (int64_t j = 0; j < tr; ++j)
-        ids.push_back(int32_t(tr - 1 - j));
-      auto idsT = RankedTensorType::get({tr}, b.getI32Type());
-      rowIds = allocTile(loc, {tr}, b.getI32Type(), npu::MemSpace::SPAD, false);
-      npu::DmaOp::create(b, loc,
-                         constantInDram(loc, DenseElementsAttr::get(
-                                                 idsT, ArrayRef<int32_t>(ids))),
-                         rowIds);
-    }
+    Value rowIds = flipR ? reversedIds(tr) : Value();
     Value srcOff = idx(loc, offset);
     SmallVector<OpFoldResult> offsets;
     bool inLoop = false;
@@ -211,16 +215,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
   // reverse, columns t:t+tr)^T. The column chunks are balanced and the last
   // one shifted back to end at C, so the index list is static.
   b.restoreInsertionPoint(inSecond);
-  SmallVector<int32_t> ids;
-  for (int64_t j = 0; j < w; ++j)
-    ids.push_back(int32_t(w - 1 - j));
-  auto idsT = RankedTensorType::get({w}, b.getI32Type());
-  Value idsTile = allocTile(loc, {w}, b.getI32Type(), npu::MemSpace::SPAD,
-                            false);
-  npu::DmaOp::create(
-      b, loc,
-      constantInDram(loc, DenseElementsAttr::get(idsT, ArrayRef<int32_t>(ids))),
-      idsTile);
+  Value idsTile = reversedIds(w);
   Value unused;
   SmallVector<OpFoldResult> offsets;
   bool inLoop = false;
