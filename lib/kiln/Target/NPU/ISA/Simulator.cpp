@@ -257,6 +257,21 @@ int64_t unaryInt(UnaryFn fn, int64_t x, bool wide) {
 
 bool isCompare(BinaryFn fn) { return fn >= BinaryFn::CmpEq && fn <= BinaryFn::CmpGe; }
 
+/// Comparisons and logic, in either domain: 0/1 (nonzero is true).
+template <typename T> T compareOrLogic(BinaryFn fn, T a, T b) {
+  switch (fn) {
+  case BinaryFn::CmpEq: return a == b;
+  case BinaryFn::CmpNe: return a != b;
+  case BinaryFn::CmpLt: return a < b;
+  case BinaryFn::CmpLe: return a <= b;
+  case BinaryFn::CmpGt: return a > b;
+  case BinaryFn::CmpGe: return a >= b;
+  case BinaryFn::And: return (a != 0) && (b != 0);
+  case BinaryFn::Or: return (a != 0) || (b != 0);
+  default: return 0; // arithmetic: binaryFloat / binaryInt
+  }
+}
+
 /// Float domain; comparisons and logic give 0/1.
 float binaryFloat(BinaryFn fn, float a, float b) {
   switch (fn) {
@@ -271,16 +286,8 @@ float binaryFloat(BinaryFn fn, float a, float b) {
     return std::isnan(a) || std::isnan(b) ? std::numeric_limits<float>::quiet_NaN()
                                           : (a <= b ? a : b);
   case BinaryFn::Pow: return powf(a, b);
-  case BinaryFn::CmpEq: return a == b;
-  case BinaryFn::CmpNe: return a != b;
-  case BinaryFn::CmpLt: return a < b;
-  case BinaryFn::CmpLe: return a <= b;
-  case BinaryFn::CmpGt: return a > b;
-  case BinaryFn::CmpGe: return a >= b;
-  case BinaryFn::And: return (a != 0) && (b != 0);
-  case BinaryFn::Or: return (a != 0) || (b != 0);
+  default: return compareOrLogic(fn, a, b);
   }
-  return 0;
 }
 
 /// Integer domain (int32, or int64 when `wide`); a and b are already in
@@ -297,15 +304,8 @@ int64_t binaryInt(BinaryFn fn, int64_t a, int64_t b, bool wide) {
     return a / b;
   case BinaryFn::Max: return a >= b ? a : b;
   case BinaryFn::Min: return a <= b ? a : b;
-  case BinaryFn::CmpEq: return a == b;
-  case BinaryFn::CmpNe: return a != b;
-  case BinaryFn::CmpLt: return a < b;
-  case BinaryFn::CmpLe: return a <= b;
-  case BinaryFn::CmpGt: return a > b;
-  case BinaryFn::CmpGe: return a >= b;
-  case BinaryFn::And: return (a != 0) && (b != 0);
-  case BinaryFn::Or: return (a != 0) || (b != 0);
-  default: return 0; // Pow: rejected by checkProgram
+  case BinaryFn::Pow: return 0; // rejected by checkProgram
+  default: return compareOrLogic(fn, a, b);
   }
 }
 
