@@ -36,6 +36,17 @@ double dmaRuns(const npu::NPUTargetDescription &d, int64_t runs,
              d.offChipBytesPerCycle();
 }
 
+/// An operand of an elementwise op that lowerElementwise loads once and
+/// reads with stride 0 (one element, or one row of the result's `cols`)
+/// rather than tile by tile in the result's shape.
+bool loadedOnce(RankedTensorType operand, RankedTensorType result,
+                int64_t cols) {
+  return operand.getShape() != result.getShape() &&
+         (operand.getNumElements() == 1 ||
+          (operand.getRank() >= 1 && operand.getNumElements() == cols &&
+           operand.getDimSize(operand.getRank() - 1) == cols));
+}
+
 /// One DMA of a tile of r rows of c contiguous elements (of eb bytes) out
 /// of rows of `stride` elements: one run when the rows are whole, else one
 /// run a row (the matmul and attention estimates' operand tiles).
@@ -1140,15 +1151,9 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   // the broadcasts the lowering first writes out in it (all but one row
   // or one element, which are loaded once).
   full = 0;
-  for (Value v : op->getOperands()) {
-    auto vt = cast<RankedTensorType>(v.getType());
-    bool row = vt.getShape() != t.getShape() &&
-               (vt.getNumElements() == 1 ||
-                (vt.getRank() >= 1 && vt.getNumElements() == cols &&
-                 vt.getDimSize(vt.getRank() - 1) == cols));
-    if (!row)
+  for (Value v : op->getOperands())
+    if (!loadedOnce(cast<RankedTensorType>(v.getType()), t, cols))
       ++full;
-  }
   return rows > 0 && cols > 0;
 }
 
@@ -1564,11 +1569,7 @@ double estimateVectorNest(const npu::NPUTargetDescription &d, Operation *op) {
   double setup = 0;
   for (Value v : op->getOperands()) {
     auto t = cast<RankedTensorType>(v.getType());
-    bool row = t.getShape() != res.getShape() &&
-               (t.getNumElements() == 1 ||
-                (t.getRank() >= 1 && t.getNumElements() == cols &&
-                 t.getDimSize(t.getRank() - 1) == cols));
-    if (row)
+    if (loadedOnce(t, res, cols))
       setup += dmaRuns(d, 1, t.getNumElements() * bytesOf(t));
     else
       fullBytes.push_back(bytesOf(t));
@@ -1604,9 +1605,7 @@ SmallVector<StridedCopy> broadcastCopies(Operation *op) {
   int64_t cols = r ? res.getDimSize(r - 1) : 1;
   for (Value v : op->getOperands()) {
     auto t = cast<RankedTensorType>(v.getType());
-    if (t.getShape() == res.getShape() || t.getNumElements() == 1 ||
-        (t.getRank() >= 1 && t.getNumElements() == cols &&
-         t.getDimSize(t.getRank() - 1) == cols) ||
+    if (t.getShape() == res.getShape() || loadedOnce(t, res, cols) ||
         t.getRank() > r)
       continue;
     SmallVector<int64_t> src(r, 0), rm = rowMajor(t.getShape());
