@@ -76,6 +76,12 @@ bool isSpecial(const Instruction &inst) {
 // Element access and conversion (docs/npu.md "Numerics").
 //===--------------------------------------------------------------------===//
 
+/// The 16-bit float types' bits, little-endian.
+void storeBits16(uint8_t *p, uint16_t b) {
+  p[0] = uint8_t(b);
+  p[1] = uint8_t(b >> 8);
+}
+
 float loadFloat(const uint8_t *p, ElemType t) {
   switch (t) {
   case ElemType::F32: {
@@ -134,18 +140,8 @@ int64_t loadInt(const uint8_t *p, ElemType t) {
 void storeFloat(uint8_t *p, ElemType t, float v) {
   switch (t) {
   case ElemType::F32: std::memcpy(p, &v, 4); return;
-  case ElemType::F16: {
-    uint16_t b = floatToHalfBits(v);
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
-  case ElemType::BF16: {
-    uint16_t b = floatToBFloat16Bits(v);
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
+  case ElemType::F16: storeBits16(p, floatToHalfBits(v)); return;
+  case ElemType::BF16: storeBits16(p, floatToBFloat16Bits(v)); return;
   case ElemType::I8: p[0] = uint8_t(int8_t(floatToInt(v, INT8_MIN, INT8_MAX))); return;
   case ElemType::Bool: p[0] = v != 0 ? 1 : 0; return;
   case ElemType::I32: {
@@ -190,18 +186,8 @@ void storeInt(uint8_t *p, ElemType t, int64_t v) {
     std::memcpy(p, &f, 4);
     return;
   }
-  case ElemType::F16: {
-    uint16_t b = doubleToHalfBits(roundToBits(v, 11));
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
-  case ElemType::BF16: {
-    uint16_t b = doubleToBFloat16Bits(roundToBits(v, 8));
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
+  case ElemType::F16: storeBits16(p, doubleToHalfBits(roundToBits(v, 11))); return;
+  case ElemType::BF16: storeBits16(p, doubleToBFloat16Bits(roundToBits(v, 8))); return;
   case ElemType::I8: p[0] = uint8_t(v); return;
   case ElemType::Bool: p[0] = v != 0 ? 1 : 0; return;
   case ElemType::I32: {
