@@ -12,12 +12,17 @@ using namespace kiln;
 
 namespace kiln::npu_lowering {
 
+/// Bytes per element in memory (i1 is stored as one byte).
+static int64_t bytesPerElem(Type e) {
+  return std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+}
+
 LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   Location loc = op->getLoc();
   auto st = cast<MemRefType>(src.getType());
   Type e = st.getElementType();
   int64_t rank = st.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   OpBuilder::InsertionGuard guard(b);
   // Nothing to move for an empty tensor.
   if (st.getNumElements() == 0)
@@ -103,7 +108,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
   auto dt = cast<MemRefType>(dst.getType());
   Type e = dt.getElementType();
   int64_t rank = dt.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
   int64_t R = dt.getDimSize(rank - 2), rs = strides[rank - 2];
   OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
@@ -264,7 +269,7 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   auto dt = cast<MemRefType>(dst.getType());
   Type e = dt.getElementType();
   int64_t rank = dt.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
   int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
           rs = rank >= 2 ? strides[rank - 2] : 0;
@@ -399,7 +404,7 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   for (int64_t d = axis + 1; d < dataT.getRank(); ++d)
     rowLen *= dataT.getDimSize(d);
   int64_t n = idxT.getNumElements();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t budget = int64_t(target.getSpadBytes()) / 4;
   // (An empty result never reaches here: run() skips it.) A row longer
   // than a tile is gathered in column chunks: each chunk is a table of
