@@ -223,19 +223,15 @@ LogicalResult Lowering::run() {
                                 << t;
     return MemRefType::get(tensor.getShape(), tensor.getElementType());
   };
+  // A memref argument for every input, then every result.
   SmallVector<Type> args;
-  for (Type t : type.getInputs()) {
-    FailureOr<MemRefType> m = toMem(t, func);
-    if (failed(m))
-      return failure();
-    args.push_back(*m);
-  }
-  for (Type t : type.getResults()) {
-    FailureOr<MemRefType> m = toMem(t, func);
-    if (failed(m))
-      return failure();
-    args.push_back(*m);
-  }
+  for (ArrayRef<Type> types : {type.getInputs(), type.getResults()})
+    for (Type t : types) {
+      FailureOr<MemRefType> m = toMem(t, func);
+      if (failed(m))
+        return failure();
+      args.push_back(*m);
+    }
   if (!func.getBody().hasOneBlock())
     return func.emitError() << "NPU functions have one block";
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
