@@ -64,12 +64,10 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
     offsets.push_back(l.iv);
     sizes.push_back(b.getIndexAttr(1));
   }
-  OpFoldResult zero = b.getIndexAttr(0);
   if (rank == 1) {
     TileLoop cols = openLoop(loc, b.getIndexAttr(C), cw);
     Value tile = allocTile(loc, {cw}, e, npu::MemSpace::SPAD, cols.generated);
-    if (getConstantIntValue(cols.size) != cw)
-      tile = subview(loc, tile, {zero}, {cols.size}, 1);
+    tile = leadingPart(loc, tile, {cols.size});
     npu::DmaOp::create(b, loc, subview(loc, src, {cols.iv}, {cols.size}, 1),
                        tile);
     npu::DmaOp::create(b, loc, tile,
@@ -84,9 +82,7 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   sizes.push_back(rows.size);
   sizes.push_back(cols.size);
   Value tile = allocTile(loc, {tr, cw}, e, npu::MemSpace::SPAD, inLoop);
-  if (getConstantIntValue(rows.size) != tr ||
-      getConstantIntValue(cols.size) != cw)
-    tile = subview(loc, tile, {zero, zero}, {rows.size, cols.size}, 2);
+  tile = leadingPart(loc, tile, {rows.size, cols.size});
   npu::DmaOp::create(b, loc, subview(loc, src, offsets, sizes, 2), tile);
   npu::DmaOp::create(b, loc, tile, subview(loc, dst, offsets, sizes, 2));
   return success();
@@ -202,9 +198,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
             b, loc, arith::MulIOp::create(b, loc, firstRow, idx(loc, rs)),
             arith::MulIOp::create(b, loc, cols.iv, idx(loc, cs))));
     Value tile = allocTile(loc, {tr, w}, e, npu::MemSpace::SPAD, inLoop);
-    if (getConstantIntValue(rowsSize) != tr ||
-        getConstantIntValue(cols.size) != w)
-      tile = subview(loc, tile, {zero, zero}, {rowsSize, cols.size}, 2);
+    tile = leadingPart(loc, tile, {rowsSize, cols.size});
     Value src = strided(loc, base, srcOff, {rowsSize, cols.size}, {rs, cs});
     if (flipR)
       npu::DmaGatherOp::create(b, loc, src, rowIds, tile);
@@ -233,8 +227,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     k = arith::MinSIOp::create(b, loc, k, idx(loc, C - w));
   Value firstRow = arith::SubIOp::create(b, loc, idx(loc, C - w), k);
   Value tile = allocTile(loc, {w, tr}, e, npu::MemSpace::SPAD, inLoop);
-  if (getConstantIntValue(rows.size) != tr)
-    tile = subview(loc, tile, {zero, zero}, {b.getIndexAttr(w), rows.size}, 2);
+  tile = leadingPart(loc, tile, {b.getIndexAttr(w), rows.size});
   SmallVector<OpFoldResult> sOffsets(offsets);
   sOffsets.append({firstRow, rows.iv});
   npu::DmaGatherOp::create(

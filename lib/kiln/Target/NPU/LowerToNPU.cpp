@@ -92,6 +92,19 @@ Value Lowering::allocTile(Location loc, ArrayRef<int64_t> shape, Type e,
   return subview(loc, alloc, offsets, sizes, shape.size());
 }
 
+Value Lowering::leadingPart(Location loc, Value tile,
+                            SmallVector<OpFoldResult> sizes) {
+  ArrayRef<int64_t> shape = cast<MemRefType>(tile.getType()).getShape();
+  bool whole = true;
+  for (auto [size, full] : llvm::zip_equal(sizes, shape))
+    whole &= getConstantIntValue(size) == full;
+  if (whole)
+    return tile;
+  return subview(loc, tile,
+                 SmallVector<OpFoldResult>(sizes.size(), b.getIndexAttr(0)),
+                 sizes, sizes.size());
+}
+
 Value Lowering::subview(Location loc, Value source,
                         SmallVector<OpFoldResult> offsets,
                         SmallVector<OpFoldResult> sizes, unsigned keepRank) {

@@ -800,8 +800,7 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
         loc, {tr, cols},
         cast<MemRefType>(v.getType()).getElementType(), npu::MemSpace::SPAD,
         rowLoop.generated);
-    if (getConstantIntValue(rowLoop.size) != tr)
-      tile = subview(loc, tile, {zero, zero}, {rowLoop.size, c}, 2);
+    tile = leadingPart(loc, tile, {rowLoop.size, c});
     npu::DmaOp::create(
         b, loc, subview(loc, v, {OpFoldResult(rowLoop.iv), zero},
                         {rowLoop.size, c}, 2),
@@ -810,15 +809,13 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   }
   Value o = allocTile(loc, {tr, cols}, e, npu::MemSpace::SPAD,
                       rowLoop.generated);
-  if (getConstantIntValue(rowLoop.size) != tr)
-    o = subview(loc, o, {zero, zero}, {rowLoop.size, c}, 2);
+  o = leadingPart(loc, o, {rowLoop.size, c});
   if (srcs.size() == 3) {
     npu::VecSelectOp::create(b, loc, srcs[0], srcs[1], srcs[2], o);
   } else if (castViaI64) {
     Value wide = allocTile(loc, {tr, cols}, i64, npu::MemSpace::SPAD,
                            rowLoop.generated);
-    if (getConstantIntValue(rowLoop.size) != tr)
-      wide = subview(loc, wide, {zero, zero}, {rowLoop.size, c}, 2);
+    wide = leadingPart(loc, wide, {rowLoop.size, c});
     npu::VecUnaryOp::create(b, loc, fn, srcs[0], wide);
     npu::VecUnaryOp::create(b, loc, fn, wide, o);
   } else if (srcs.size() == 1) {
