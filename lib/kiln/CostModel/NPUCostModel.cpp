@@ -1236,13 +1236,8 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
       int64_t t = std::min(tr, rows);
       bool fits;
       estimateElementwise(desc, rows, cols, t, eb, full, op, fits);
-      if (fits) {
-        SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(r, 0));
-        tiles[1][r - 2] = t;
-        tiles[2][r - 2] = t;
-        out.push_back(ScheduleAttr::get(op->getContext(), tiles, {}, {},
-                                        std::nullopt));
-      }
+      if (fits)
+        out.push_back(rowTileSchedule(op->getContext(), r, t));
       if (t == rows)
         break;
     }
@@ -1358,19 +1353,14 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   if ((isElementwise(op) || isa<SoftmaxOp>(op)) &&
       elementwiseShape(op, rows, cols, eb, full)) {
     int64_t r = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
-    int64_t tr = schedule && schedule.getNumLevels() >= 2 &&
-                         schedule.getLevel(1)[r - 2] > 0
-                     ? std::min(rows, schedule.getLevel(1)[r - 2])
-                     : rows;
+    int64_t tr = rowTileOf(schedule, r, rows);
     bool fits;
     double cycles =
         estimateElementwise(desc, rows, cols, tr, eb, full, op, fits);
     e.fits = fits;
     e.why = fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
-    e.seconds = cycles / (desc.frequencyGHz * 1e9);
-    e.flops = double(rows) * cols;
-    e.bytesByLevel.push_back({"DRAM", double(rows) * cols * eb * (full + 1)});
-    return e;
+    return finish(cycles, double(rows) * cols,
+                  double(rows) * cols * eb * (full + 1));
   }
   if (auto at = dyn_cast<AttentionOp>(op)) {
     std::optional<AttentionShape> sh = attentionShape(at);
@@ -1393,10 +1383,9 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
                                  tq, tk)
                        .str()
                  : "attention tiles do not fit SPAD/ACC";
-    e.seconds = cycles / (desc.frequencyGHz * 1e9);
-    e.flops = 2.0 * sh->b * sh->hq * sh->sq * sh->sk * (sh->d + sh->dv);
-    e.bytesByLevel.push_back({"DRAM", bytes});
-    return e;
+    return finish(cycles,
+                  2.0 * sh->b * sh->hq * sh->sq * sh->sk * (sh->d + sh->dv),
+                  bytes);
   }
   auto mm = dyn_cast<MatmulOp>(op);
   std::optional<NPUMatmulPlan> p = mm ? planOf(mm, schedule) : std::nullopt;
@@ -1409,10 +1398,8 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   NPUMatmulCost c = estimateNPUMatmul(desc, *p);
   e.fits = c.fits;
   e.why = c.why;
-  e.seconds = c.cycles / (desc.frequencyGHz * 1e9);
-  e.flops = 2.0 * p->batch * p->m * p->n * p->k;
-  e.bytesByLevel.push_back({"DRAM", c.loadBytes + c.storeBytes});
-  return e;
+  return finish(c.cycles, 2.0 * p->batch * p->m * p->n * p->k,
+                c.loadBytes + c.storeBytes);
 }
 
 //===----------------------------------------------------------------------===//
