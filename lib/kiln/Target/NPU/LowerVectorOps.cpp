@@ -343,8 +343,12 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                   : reshapeView(loc, out,
                                 RankedTensorType::get({outer, cols}, eout));
   };
-  // The per-row result of a reduce to DRAM.
+  // The per-row result of a reduce to DRAM (a mean's sum first scaled by
+  // the count: integers divide, floats multiply by the reciprocal).
   auto storeRows = [&](Value rowv) {
+    if (mean)
+      npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
+                               perRow(0), rowv);
     Value res = rowv;
     if (convertOut) {
       res = rowTile(eout, inLoop);
@@ -523,9 +527,6 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                                        acc, part, acc);
             });
       });
-      if (mean)
-        npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", acc,
-                                 perRow(0), acc);
       storeRows(acc);
       b.setInsertionPointAfter(region);
       return success();
@@ -578,9 +579,6 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
   if (reduce) {
     Value rowv = rowTile(ec, inLoop);
     npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), rowv);
-    if (mean)
-      npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
-                               perRow(0), rowv);
     storeRows(rowv);
     b.setInsertionPointAfter(region);
     return success();
