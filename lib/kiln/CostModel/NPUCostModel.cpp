@@ -27,6 +27,34 @@ using namespace kiln;
 namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// A DMA moving `runs` contiguous DRAM runs of `runBytes` each (each run
+/// rounded up to the burst), as the simulator charges it.
+double dmaRuns(const npu::NPUTargetDescription &d, int64_t runs,
+               int64_t runBytes) {
+  return d.dmaSetupCycles +
+         double(runs * ceilDiv(runBytes, d.dmaBurstBytes) * d.dmaBurstBytes) /
+             d.offChipBytesPerCycle();
+}
+
+/// An operand of an elementwise op that lowerElementwise loads once and
+/// reads with stride 0 (one element, or one row of the result's `cols`)
+/// rather than tile by tile in the result's shape.
+bool loadedOnce(RankedTensorType operand, RankedTensorType result,
+                int64_t cols) {
+  return operand.getShape() != result.getShape() &&
+         (operand.getNumElements() == 1 ||
+          (operand.getRank() >= 1 && operand.getNumElements() == cols &&
+           operand.getDimSize(operand.getRank() - 1) == cols));
+}
+
+/// One DMA of a tile of r rows of c contiguous elements (of eb bytes) out
+/// of rows of `stride` elements: one run when the rows are whole, else one
+/// run a row (the matmul and attention estimates' operand tiles).
+double dmaTile(const npu::NPUTargetDescription &d, int64_t r, int64_t c,
+               int64_t stride, unsigned eb) {
+  return c == stride ? dmaRuns(d, 1, r * c * eb) : dmaRuns(d, r, c * eb);
+}
+
 std::optional<npu::ElemType> elemOf(Type t) {
   if (t.isF32())
     return npu::ElemType::F32;
@@ -96,15 +124,6 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
                           acc->sizeBytes);
     return c;
   }
-  double bpc = d.offChipBytesPerCycle();
-  auto burst = [&](int64_t bytes) {
-    return double(ceilDiv(bytes, d.dmaBurstBytes) * d.dmaBurstBytes);
-  };
-  // One DMA of an r x c tile of a row-major matrix with `cols` columns.
-  auto dmaCycles = [&](int64_t r, int64_t cc, int64_t cols, unsigned b) {
-    double bus = cc == cols ? burst(r * cc * b) : r * burst(cc * b);
-    return d.dmaSetupCycles + bus / bpc;
-  };
   // How often each operand's tiles are loaded (the lowering loads a tile
   // in the innermost loop it depends on; loops of one trip are not loops).
   bool kLoop = kT > 1;
@@ -114,12 +133,12 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
   // A tiles: mT*kT distinct tiles, each loaded aLoads times.
   for (int64_t mi = 0; mi < mT; ++mi)
     for (int64_t ki = 0; ki < kT; ++ki)
-      load += aLoads * dmaCycles(std::min(p.tm, p.m - mi * p.tm),
-                                 std::min(p.tk, p.k - ki * p.tk), p.k, eb);
+      load += aLoads * dmaTile(d, std::min(p.tm, p.m - mi * p.tm),
+                               std::min(p.tk, p.k - ki * p.tk), p.k, eb);
   for (int64_t ki = 0; ki < kT; ++ki)
     for (int64_t ni = 0; ni < nT; ++ni)
-      load += bLoads * dmaCycles(std::min(p.tk, p.k - ki * p.tk),
-                                 std::min(p.tn, p.n - ni * p.tn), p.n, eb);
+      load += bLoads * dmaTile(d, std::min(p.tk, p.k - ki * p.tk),
+                               std::min(p.tn, p.n - ni * p.tn), p.n, eb);
   c.loadBytes = p.batch * eb * (aLoads * p.m * p.k + bLoads * p.k * p.n);
   // Matrix: every array tile streams its rows; weight loads hide behind the
   // previous stream when it is at least as long.
@@ -154,15 +173,15 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
       int64_t tm = std::min(p.tm, p.m - mi * p.tm),
               tn = std::min(p.tn, p.n - ni * p.tn);
       for (int64_t j = 0; j < tn; j += p.sn)
-        store += dmaCycles(tm, std::min(p.sn, tn - j), p.n, ob);
+        store += dmaTile(d, tm, std::min(p.sn, tn - j), p.n, ob);
     }
   c.storeBytes = double(p.batch) * p.m * p.n * ob;
   // The epilogue's full-shape operands: one tile per output tile.
   for (int64_t mi = 0; mi < mT && p.epilogueFull; ++mi)
     for (int64_t ni = 0; ni < nT; ++ni)
-      load += p.epilogueFull * dmaCycles(std::min(p.tm, p.m - mi * p.tm),
-                                         std::min(p.tn, p.n - ni * p.tn), p.n,
-                                         ob);
+      load +=
+          p.epilogueFull * dmaTile(d, std::min(p.tm, p.m - mi * p.tm),
+                                   std::min(p.tn, p.n - ni * p.tn), p.n, ob);
   c.loadBytes += double(p.batch) * p.epilogueFull * p.m * p.n * ob;
   load *= p.batch;
   compute *= p.batch;
@@ -172,13 +191,14 @@ NPUMatmulCost kiln::estimateNPUMatmul(const npu::NPUTargetDescription &d,
   c.storeCycles = store;
   // Fill: the first A and B tiles before the array starts; drain: the last
   // output tile after it stops (plus DRAM latency each way).
-  double fill = dmaCycles(std::min(p.tm, p.m), std::min(p.tk, p.k), p.k, eb) +
-                dmaCycles(std::min(p.tk, p.k), std::min(p.tn, p.n), p.n, eb) +
+  double fill = dmaTile(d, std::min(p.tm, p.m), std::min(p.tk, p.k), p.k, eb) +
+                dmaTile(d, std::min(p.tk, p.k), std::min(p.tn, p.n), p.n, eb) +
                 dram->latencyCycles + d.weightLoadCycles;
   int64_t lastTn = std::min(p.tn, p.n);
-  double drain = ceilDiv(lastTn, p.sn) *
-                     dmaCycles(std::min(p.tm, p.m), std::min(p.sn, lastTn), p.n, ob) +
-                 dram->latencyCycles + d.matrixRows + d.matrixCols;
+  double drain =
+      ceilDiv(lastTn, p.sn) *
+          dmaTile(d, std::min(p.tm, p.m), std::min(p.sn, lastTn), p.n, ob) +
+      dram->latencyCycles + d.matrixRows + d.matrixCols;
   // The engines overlap through double buffers. Per SRAM tile step the
   // load DMA (slowed by the store DMA sharing the bus) and the array run
   // in parallel, but a buffer goes round trip load -> DRAM latency ->
@@ -291,15 +311,6 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     return 0;
   fits = true;
 
-  double bpc = d.offChipBytesPerCycle();
-  auto burst = [&](int64_t bytes) {
-    return double(ceilDiv(bytes, d.dmaBurstBytes) * d.dmaBurstBytes);
-  };
-  // A tile of r rows of c contiguous elements out of rows of `stride`.
-  auto dma = [&](int64_t r, int64_t c, int64_t stride, unsigned eb) {
-    double bus = c == stride ? burst(r * c * eb) : r * burst(c * eb);
-    return d.dmaSetupCycles + bus / bpc;
-  };
   double spadBw = double(spad->banks) * spad->bankBytesPerCycle,
          accBw = double(acc->banks) * acc->bankBytesPerCycle;
   // One vector instruction over n elements moving `spadB` bytes through
@@ -334,7 +345,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     int64_t tqr = std::min(tq, s.sq - qi);
     double rowB = 4.0 * tqr, oB = 4.0 * tqr * s.dv;
     // Query load and scale (f32: Q itself), output, m and l start.
-    double qLoad = dma(tqr, s.d, s.d, eb);
+    double qLoad = dmaTile(d, tqr, s.d, s.d, eb);
     double head = (narrow ? 0.0 : vec(tqr * s.d, false, 2.0 * eb * tqr * s.d, 0) + lat) +
                   vec(tqr * s.dv, false, oB, 0) + 2 * vec(tqr, false, rowB, 0) +
                   3 * lat;
@@ -343,7 +354,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     double tail = addPV + vec(tqr, true, 2 * rowB, 0) +
                   vec(tqr * s.dv, false, oB + double(eb) * tqr * s.dv + rowB, 0) +
                   3 * lat;
-    double oStore = dma(tqr, s.dv, s.dv, eb);
+    double oStore = dmaTile(d, tqr, s.dv, s.dv, eb);
     bytes += double(eb) * tqr * (s.d + s.dv);
     int64_t kvEnd = s.causal ? std::min(s.sk, qi + tqr + s.sk - s.sq) : s.sk;
     double blocks = 0;
@@ -383,11 +394,12 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
       double rescale = vec(tqr * s.dv, false, 2 * oB + rowB, 0);
       double period = std::max(sChain, addPV) + crit +
                       std::max(pvLastIssue + rescale, pvDone) + 1;
-      double load = dma(tkr, s.d, s.d, eb) + dma(tkr, s.dv, s.dv, eb);
+      double load =
+          dmaTile(d, tkr, s.d, s.d, eb) + dmaTile(d, tkr, s.dv, s.dv, eb);
       bytes += double(eb) * tkr * (s.d + s.dv);
       if (s.maskBytes) {
         int64_t r = s.maskRowBroadcast ? 1 : tqr;
-        load += dma(r, tkr, s.sk, s.maskBytes);
+        load += dmaTile(d, r, tkr, s.sk, s.maskBytes);
         bytes += double(r) * tkr * s.maskBytes;
       }
       blocks += std::max(period, load);
@@ -398,7 +410,7 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
     int64_t nK = ceilDiv(kvEnd, tk);
     bool restarts = s.causal ? s.sq > tq : (nK > 1 && nK % 2 != 0);
     if (restarts)
-      blocks += dma(tk, s.d, s.d, eb) + dma(tk, s.dv, s.dv, eb) +
+      blocks += dmaTile(d, tk, s.d, s.d, eb) + dmaTile(d, tk, s.dv, s.dv, eb) +
                 dram->latencyCycles;
     total += std::max(head + blocks + tail, qLoad + oStore);
   }
@@ -407,9 +419,10 @@ static double estimateAttention(const npu::NPUTargetDescription &d,
   dramBytes = bytes + 4.0 * (4 + band);
   // Fill: the parameters, the first query and key/value tiles; drain: the
   // last output tile.
-  double fill = dma(1, 4 + band, 4 + band, 4) + dma(tq, s.d, s.d, eb) +
-                2 * dma(tk, dk, dk, eb) + dram->latencyCycles;
-  double drain = dma(tq, s.dv, s.dv, eb) + dram->latencyCycles;
+  double fill = dmaTile(d, 1, 4 + band, 4 + band, 4) +
+                dmaTile(d, tq, s.d, s.d, eb) + 2 * dmaTile(d, tk, dk, dk, eb) +
+                dram->latencyCycles;
+  double drain = dmaTile(d, tq, s.dv, s.dv, eb) + dram->latencyCycles;
   return fill + total + drain;
 }
 
@@ -441,15 +454,6 @@ namespace {
 struct RowStep {
   double load = 0, compute = 0, store = 0;
 };
-
-/// A DMA moving `runs` contiguous DRAM runs of `runBytes` each (each run
-/// rounded up to the burst), as the simulator charges it.
-double dmaRuns(const npu::NPUTargetDescription &d, int64_t runs,
-               int64_t runBytes) {
-  return d.dmaSetupCycles +
-         double(runs * ceilDiv(runBytes, d.dmaBurstBytes) * d.dmaBurstBytes) /
-             d.offChipBytesPerCycle();
-}
 
 /// Issue cycles of one vector instruction over `elems` elements whose
 /// operands move `bytes` through SPAD: its groups (special functions:
@@ -1147,15 +1151,9 @@ static bool elementwiseShape(Operation *op, int64_t &rows, int64_t &cols,
   // the broadcasts the lowering first writes out in it (all but one row
   // or one element, which are loaded once).
   full = 0;
-  for (Value v : op->getOperands()) {
-    auto vt = cast<RankedTensorType>(v.getType());
-    bool row = vt.getShape() != t.getShape() &&
-               (vt.getNumElements() == 1 ||
-                (vt.getRank() >= 1 && vt.getNumElements() == cols &&
-                 vt.getDimSize(vt.getRank() - 1) == cols));
-    if (!row)
+  for (Value v : op->getOperands())
+    if (!loadedOnce(cast<RankedTensorType>(v.getType()), t, cols))
       ++full;
-  }
   return rows > 0 && cols > 0;
 }
 
@@ -1238,13 +1236,8 @@ SmallVector<ScheduleAttr> NPUCostModel::candidates(Operation *op) const {
       int64_t t = std::min(tr, rows);
       bool fits;
       estimateElementwise(desc, rows, cols, t, eb, full, op, fits);
-      if (fits) {
-        SmallVector<SmallVector<int64_t>> tiles(3, SmallVector<int64_t>(r, 0));
-        tiles[1][r - 2] = t;
-        tiles[2][r - 2] = t;
-        out.push_back(ScheduleAttr::get(op->getContext(), tiles, {}, {},
-                                        std::nullopt));
-      }
+      if (fits)
+        out.push_back(rowTileSchedule(op->getContext(), r, t));
       if (t == rows)
         break;
     }
@@ -1360,19 +1353,14 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   if ((isElementwise(op) || isa<SoftmaxOp>(op)) &&
       elementwiseShape(op, rows, cols, eb, full)) {
     int64_t r = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
-    int64_t tr = schedule && schedule.getNumLevels() >= 2 &&
-                         schedule.getLevel(1)[r - 2] > 0
-                     ? std::min(rows, schedule.getLevel(1)[r - 2])
-                     : rows;
+    int64_t tr = rowTileOf(schedule, r, rows);
     bool fits;
     double cycles =
         estimateElementwise(desc, rows, cols, tr, eb, full, op, fits);
     e.fits = fits;
     e.why = fits ? "vector unit, row tiles" : "row tiles do not fit SPAD";
-    e.seconds = cycles / (desc.frequencyGHz * 1e9);
-    e.flops = double(rows) * cols;
-    e.bytesByLevel.push_back({"DRAM", double(rows) * cols * eb * (full + 1)});
-    return e;
+    return finish(cycles, double(rows) * cols,
+                  double(rows) * cols * eb * (full + 1));
   }
   if (auto at = dyn_cast<AttentionOp>(op)) {
     std::optional<AttentionShape> sh = attentionShape(at);
@@ -1395,10 +1383,9 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
                                  tq, tk)
                        .str()
                  : "attention tiles do not fit SPAD/ACC";
-    e.seconds = cycles / (desc.frequencyGHz * 1e9);
-    e.flops = 2.0 * sh->b * sh->hq * sh->sq * sh->sk * (sh->d + sh->dv);
-    e.bytesByLevel.push_back({"DRAM", bytes});
-    return e;
+    return finish(cycles,
+                  2.0 * sh->b * sh->hq * sh->sq * sh->sk * (sh->d + sh->dv),
+                  bytes);
   }
   auto mm = dyn_cast<MatmulOp>(op);
   std::optional<NPUMatmulPlan> p = mm ? planOf(mm, schedule) : std::nullopt;
@@ -1411,10 +1398,8 @@ CostEstimate NPUCostModel::estimate(Operation *op, ScheduleAttr schedule) const 
   NPUMatmulCost c = estimateNPUMatmul(desc, *p);
   e.fits = c.fits;
   e.why = c.why;
-  e.seconds = c.cycles / (desc.frequencyGHz * 1e9);
-  e.flops = 2.0 * p->batch * p->m * p->n * p->k;
-  e.bytesByLevel.push_back({"DRAM", c.loadBytes + c.storeBytes});
-  return e;
+  return finish(c.cycles, 2.0 * p->batch * p->m * p->n * p->k,
+                c.loadBytes + c.storeBytes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1571,11 +1556,7 @@ double estimateVectorNest(const npu::NPUTargetDescription &d, Operation *op) {
   double setup = 0;
   for (Value v : op->getOperands()) {
     auto t = cast<RankedTensorType>(v.getType());
-    bool row = t.getShape() != res.getShape() &&
-               (t.getNumElements() == 1 ||
-                (t.getRank() >= 1 && t.getNumElements() == cols &&
-                 t.getDimSize(t.getRank() - 1) == cols));
-    if (row)
+    if (loadedOnce(t, res, cols))
       setup += dmaRuns(d, 1, t.getNumElements() * bytesOf(t));
     else
       fullBytes.push_back(bytesOf(t));
@@ -1611,9 +1592,7 @@ SmallVector<StridedCopy> broadcastCopies(Operation *op) {
   int64_t cols = r ? res.getDimSize(r - 1) : 1;
   for (Value v : op->getOperands()) {
     auto t = cast<RankedTensorType>(v.getType());
-    if (t.getShape() == res.getShape() || t.getNumElements() == 1 ||
-        (t.getRank() >= 1 && t.getNumElements() == cols &&
-         t.getDimSize(t.getRank() - 1) == cols) ||
+    if (t.getShape() == res.getShape() || loadedOnce(t, res, cols) ||
         t.getRank() > r)
       continue;
     SmallVector<int64_t> src(r, 0), rm = rowMajor(t.getShape());

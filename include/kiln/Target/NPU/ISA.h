@@ -46,6 +46,9 @@ enum class ElemType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, I8 = 3, I32 = 4, Boo
 /// Bytes per element of `type`.
 unsigned elemBytes(ElemType type);
 const char *elemTypeName(ElemType type);
+/// elemTypeName's inverse (the assembler's and the target descriptions'
+/// spelling); false for an unknown name.
+bool elemTypeFromName(const std::string &name, ElemType &type);
 
 enum class Queue : uint8_t { Load = 0, Compute = 1, Store = 2 };
 constexpr unsigned kNumQueues = 3;

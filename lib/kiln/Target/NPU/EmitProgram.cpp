@@ -85,6 +85,9 @@ private:
   void push(Queue q, Instruction inst) {
     program.queues[unsigned(q)].push_back(std::move(inst));
   }
+  LogicalResult
+  pushWithOperands(Queue q, Instruction inst, Operation *op,
+                   ArrayRef<std::pair<Value, ArrayRef<int>>> operands);
   std::string comment;
 };
 
@@ -106,12 +109,44 @@ FailureOr<Operand> Emitter::operand(Operation *op, Value v,
   return o;
 }
 
+/// `inst` with operands 0.. from (value, dimMap) pairs, pushed to `q`. Every
+/// operand is looked up before failing, so each unknown one is reported.
+LogicalResult
+Emitter::pushWithOperands(Queue q, Instruction inst, Operation *op,
+                          ArrayRef<std::pair<Value, ArrayRef<int>>> operands) {
+  bool ok = true;
+  for (auto [i, vd] : llvm::enumerate(operands)) {
+    FailureOr<Operand> o = operand(op, vd.first, vd.second);
+    if (failed(o))
+      ok = false;
+    else
+      inst.operands[i] = *o;
+  }
+  if (!ok)
+    return failure();
+  push(q, std::move(inst));
+  return success();
+}
+
 /// Shapes of 1-3 dims right-aligned into the instruction's three.
 std::array<uint32_t, 3> shape3(ArrayRef<int64_t> sizes) {
   std::array<uint32_t, 3> s = {1, 1, 1};
   for (size_t i = 0; i < sizes.size(); ++i)
     s[3 - sizes.size() + i] = uint32_t(sizes[i]);
   return s;
+}
+/// Row-major strides of a dense buffer of `shape` (arguments, reshapes).
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+/// A wait's or signal's queue attribute.
+Queue queueNamed(StringRef name) {
+  return name == "load"      ? Queue::Load
+         : name == "compute" ? Queue::Compute
+                             : Queue::Store;
 }
 SmallVector<int> rightAligned(size_t rank) {
   SmallVector<int> m;
@@ -352,9 +387,7 @@ LogicalResult Emitter::op(Operation *o) {
             }
             auto t = cast<MemRefType>(reshape->getResult(0).getType());
             v.sizes.assign(t.getShape().begin(), t.getShape().end());
-            v.strides.assign(t.getRank(), 1);
-            for (int64_t d = t.getRank() - 2; d >= 0; --d)
-              v.strides[d] = v.strides[d + 1] * t.getDimSize(d + 1);
+            v.strides = rowMajorStrides(t.getShape());
             views[reshape->getResult(0)] = v;
             return success();
           })
@@ -365,14 +398,8 @@ LogicalResult Emitter::op(Operation *o) {
         inst.shape = shape3(src.sizes);
         inst.comment = comment;
         SmallVector<int> m = rightAligned(src.sizes.size());
-        FailureOr<Operand> dst = operand(d, d.getDst(), m),
-                           s = operand(d, d.getSrc(), m);
-        if (failed(dst) || failed(s))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *s;
-        push(d.isLoad() ? Queue::Load : Queue::Store, inst);
-        return success();
+        return pushWithOperands(d.isLoad() ? Queue::Load : Queue::Store, inst,
+                                d, {{d.getDst(), m}, {d.getSrc(), m}});
       })
       .Case([&](DmaGatherOp g) -> LogicalResult {
         // dst[i, k] = table[index[i], k]: shape {1, rows, row length}.
@@ -383,16 +410,10 @@ LogicalResult Emitter::op(Operation *o) {
                       uint32_t(dstView.sizes[1])};
         inst.indexLimit = uint64_t(table.sizes[0]);
         inst.comment = comment;
-        FailureOr<Operand> dst = operand(g, g.getDst(), {1, 2}),
-                           t = operand(g, g.getTable(), {1, 2}),
-                           i = operand(g, g.getIndices(), {1});
-        if (failed(dst) || failed(t) || failed(i))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *t;
-        inst.operands[2] = *i;
-        push(Queue::Load, inst);
-        return success();
+        return pushWithOperands(Queue::Load, inst, g,
+                                {{g.getDst(), {1, 2}},
+                                 {g.getTable(), {1, 2}},
+                                 {g.getIndices(), {1}}});
       })
       .Case([&](MatmulOp mm) -> LogicalResult {
         const View &a = views[mm.getA()], &b = views[mm.getB()];
@@ -409,16 +430,9 @@ LogicalResult Emitter::op(Operation *o) {
             inst.flags |= kAccumulate;
         }
         // Views over the iteration space (m, k, n).
-        FailureOr<Operand> c = operand(mm, mm.getC(), {0, 2}),
-                           ao = operand(mm, mm.getA(), {0, 1}),
-                           bo = operand(mm, mm.getB(), {1, 2});
-        if (failed(c) || failed(ao) || failed(bo))
-          return failure();
-        inst.operands[0] = *c;
-        inst.operands[1] = *ao;
-        inst.operands[2] = *bo;
-        push(Queue::Compute, inst);
-        return success();
+        return pushWithOperands(
+            Queue::Compute, inst, mm,
+            {{mm.getC(), {0, 2}}, {mm.getA(), {0, 1}}, {mm.getB(), {1, 2}}});
       })
       .Case([&](VecUnaryOp u) -> LogicalResult {
         static const std::pair<StringRef, UnaryFn> fns[] = {
@@ -439,14 +453,8 @@ LogicalResult Emitter::op(Operation *o) {
         inst.shape = shape3(src.sizes);
         inst.comment = comment;
         SmallVector<int> m = rightAligned(src.sizes.size());
-        FailureOr<Operand> dst = operand(u, u.getDst(), m),
-                           s = operand(u, u.getSrc(), m);
-        if (failed(dst) || failed(s))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *s;
-        push(Queue::Compute, inst);
-        return success();
+        return pushWithOperands(Queue::Compute, inst, u,
+                                {{u.getDst(), m}, {u.getSrc(), m}});
       })
       .Case([&](VecBinaryOp bo) -> LogicalResult {
         static const std::pair<StringRef, BinaryFn> fns[] = {
@@ -467,16 +475,9 @@ LogicalResult Emitter::op(Operation *o) {
         inst.shape = shape3(dstView.sizes);
         inst.comment = comment;
         SmallVector<int> m = rightAligned(dstView.sizes.size());
-        FailureOr<Operand> dst = operand(bo, bo.getDst(), m),
-                           l = operand(bo, bo.getLhs(), m),
-                           r = operand(bo, bo.getRhs(), m);
-        if (failed(dst) || failed(l) || failed(r))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *l;
-        inst.operands[2] = *r;
-        push(Queue::Compute, inst);
-        return success();
+        return pushWithOperands(
+            Queue::Compute, inst, bo,
+            {{bo.getDst(), m}, {bo.getLhs(), m}, {bo.getRhs(), m}});
       })
       .Case([&](VecSelectOp so) -> LogicalResult {
         const View &dstView = views[so.getDst()];
@@ -485,18 +486,11 @@ LogicalResult Emitter::op(Operation *o) {
         inst.shape = shape3(dstView.sizes);
         inst.comment = comment;
         SmallVector<int> m = rightAligned(dstView.sizes.size());
-        FailureOr<Operand> dst = operand(so, so.getDst(), m),
-                           c = operand(so, so.getCond(), m),
-                           l = operand(so, so.getLhs(), m),
-                           r = operand(so, so.getRhs(), m);
-        if (failed(dst) || failed(c) || failed(l) || failed(r))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *c;
-        inst.operands[2] = *l;
-        inst.operands[3] = *r;
-        push(Queue::Compute, inst);
-        return success();
+        return pushWithOperands(Queue::Compute, inst, so,
+                                {{so.getDst(), m},
+                                 {so.getCond(), m},
+                                 {so.getLhs(), m},
+                                 {so.getRhs(), m}});
       })
       .Case([&](VecReduceOp ro) -> LogicalResult {
         // dst[i] = reduce_k src[i, k]: shape {1, rows, cols}.
@@ -509,24 +503,15 @@ LogicalResult Emitter::op(Operation *o) {
         inst.shape = {1, uint32_t(srcView.sizes[0]),
                       uint32_t(srcView.sizes[1])};
         inst.comment = comment;
-        FailureOr<Operand> dst = operand(ro, ro.getDst(), {1}),
-                           src = operand(ro, ro.getSrc(), {1, 2});
-        if (failed(dst) || failed(src))
-          return failure();
-        inst.operands[0] = *dst;
-        inst.operands[1] = *src;
-        push(Queue::Compute, inst);
-        return success();
+        return pushWithOperands(Queue::Compute, inst, ro,
+                                {{ro.getDst(), {1}}, {ro.getSrc(), {1, 2}}});
       })
       .Case([&](WaitOp w) {
         Instruction inst;
         inst.opcode = Opcode::Wait;
         inst.token = w.getToken();
         maxToken = std::max<uint32_t>(maxToken, w.getToken() + 1);
-        push(w.getQueue() == "load"      ? Queue::Load
-             : w.getQueue() == "compute" ? Queue::Compute
-                                         : Queue::Store,
-             inst);
+        push(queueNamed(w.getQueue()), inst);
         return success();
       })
       .Case([&](SignalOp s) {
@@ -534,10 +519,7 @@ LogicalResult Emitter::op(Operation *o) {
         inst.opcode = Opcode::Signal;
         inst.token = s.getToken();
         maxToken = std::max<uint32_t>(maxToken, s.getToken() + 1);
-        push(s.getQueue() == "load"      ? Queue::Load
-             : s.getQueue() == "compute" ? Queue::Compute
-                                         : Queue::Store,
-             inst);
+        push(queueNamed(s.getQueue()), inst);
         return success();
       })
       .Default([](Operation *x) {
@@ -574,9 +556,7 @@ LogicalResult Emitter::run(ModuleOp module, func::FuncOp func) {
     v.type = *e;
     v.addr = binding.dramAddr;
     v.sizes = llvm::to_vector(t.getShape());
-    v.strides.assign(t.getRank(), 1);
-    for (int64_t d = t.getRank() - 2; d >= 0; --d)
-      v.strides[d] = v.strides[d + 1] * t.getDimSize(d + 1);
+    v.strides = rowMajorStrides(t.getShape());
     views[arg] = v;
   }
   if (failed(block(func.getBody().front())))

@@ -226,20 +226,17 @@ LogicalResult Lowering::lowerAttention(AttentionOp op, Value out) {
     Value kTile = strided(loc, kv, zero, {tkr, b.getIndexAttr(D)}, {dk, 1});
     Value vTile = strided(loc, kv, b.getIndexAttr(tk * dk),
                           {tkr, b.getIndexAttr(Dv)}, {dk, 1});
-    npu::DmaOp::create(b, loc,
-                       subview(loc, memOf.lookup(op.getKey()),
-                               {kb, kvh, kj, zero},
-                               {b.getIndexAttr(1), b.getIndexAttr(1), tkr,
-                                b.getIndexAttr(D)},
-                               2),
-                       kTile);
-    npu::DmaOp::create(b, loc,
-                       subview(loc, memOf.lookup(op.getValue()),
-                               {kb, kvh, kj, zero},
-                               {b.getIndexAttr(1), b.getIndexAttr(1), tkr,
-                                b.getIndexAttr(Dv)},
-                               2),
-                       vTile);
+    // Rows kj.. (tkr of them, `width` wide) of this head of K or V.
+    auto load = [&](Value whole, int64_t width, Value dst) {
+      npu::DmaOp::create(b, loc,
+                         subview(loc, whole, {kb, kvh, kj, zero},
+                                 {b.getIndexAttr(1), b.getIndexAttr(1), tkr,
+                                  b.getIndexAttr(width)},
+                                 2),
+                         dst);
+    };
+    load(memOf.lookup(op.getKey()), D, kTile);
+    load(memOf.lookup(op.getValue()), Dv, vTile);
     return {kTile, vTile};
   };
   // One key tile for every query tile: loaded once per head.

@@ -12,12 +12,17 @@ using namespace kiln;
 
 namespace kiln::npu_lowering {
 
+/// Bytes per element in memory (i1 is stored as one byte).
+static int64_t bytesPerElem(Type e) {
+  return std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+}
+
 LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   Location loc = op->getLoc();
   auto st = cast<MemRefType>(src.getType());
   Type e = st.getElementType();
   int64_t rank = st.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   OpBuilder::InsertionGuard guard(b);
   // Nothing to move for an empty tensor.
   if (st.getNumElements() == 0)
@@ -59,12 +64,10 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
     offsets.push_back(l.iv);
     sizes.push_back(b.getIndexAttr(1));
   }
-  OpFoldResult zero = b.getIndexAttr(0);
   if (rank == 1) {
     TileLoop cols = openLoop(loc, b.getIndexAttr(C), cw);
     Value tile = allocTile(loc, {cw}, e, npu::MemSpace::SPAD, cols.generated);
-    if (getConstantIntValue(cols.size) != cw)
-      tile = subview(loc, tile, {zero}, {cols.size}, 1);
+    tile = leadingPart(loc, tile, {cols.size});
     npu::DmaOp::create(b, loc, subview(loc, src, {cols.iv}, {cols.size}, 1),
                        tile);
     npu::DmaOp::create(b, loc, tile,
@@ -79,9 +82,7 @@ LogicalResult Lowering::copyThroughSpad(Operation *op, Value src, Value dst) {
   sizes.push_back(rows.size);
   sizes.push_back(cols.size);
   Value tile = allocTile(loc, {tr, cw}, e, npu::MemSpace::SPAD, inLoop);
-  if (getConstantIntValue(rows.size) != tr ||
-      getConstantIntValue(cols.size) != cw)
-    tile = subview(loc, tile, {zero, zero}, {rows.size, cols.size}, 2);
+  tile = leadingPart(loc, tile, {rows.size, cols.size});
   npu::DmaOp::create(b, loc, subview(loc, src, offsets, sizes, 2), tile);
   npu::DmaOp::create(b, loc, tile, subview(loc, dst, offsets, sizes, 2));
   return success();
@@ -103,7 +104,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
   auto dt = cast<MemRefType>(dst.getType());
   Type e = dt.getElementType();
   int64_t rank = dt.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
   int64_t R = dt.getDimSize(rank - 2), rs = strides[rank - 2];
   OpFoldResult zero = b.getIndexAttr(0), one = b.getIndexAttr(1);
@@ -156,22 +157,26 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     sizes.append({a, bb});
     return sizes;
   };
+  // The index list n-1, ..., 0 in SPAD (loaded once): a gather of n rows in
+  // reverse, for both nests.
+  auto reversedIds = [&](int64_t n) {
+    SmallVector<int32_t> ids;
+    for (int64_t j = 0; j < n; ++j)
+      ids.push_back(int32_t(n - 1 - j));
+    auto idsT = RankedTensorType::get({n}, b.getI32Type());
+    Value tile =
+        allocTile(loc, {n}, b.getI32Type(), npu::MemSpace::SPAD, false);
+    npu::DmaOp::create(b, loc,
+                       constantInDram(loc, DenseElementsAttr::get(
+                                               idsT, ArrayRef<int32_t>(ids))),
+                       tile);
+    return tile;
+  };
 
   // First nest: S[o][k:k+w, t:t+tr] = source[o][t:t+tr, k:k+w]^T (rows
   // mirrored where reversed).
   {
-    Value rowIds;
-    if (flipR) {
-      SmallVector<int32_t> ids;
-      for (int64_t j = 0; j < tr; ++j)
-        ids.push_back(int32_t(tr - 1 - j));
-      auto idsT = RankedTensorType::get({tr}, b.getI32Type());
-      rowIds = allocTile(loc, {tr}, b.getI32Type(), npu::MemSpace::SPAD, false);
-      npu::DmaOp::create(b, loc,
-                         constantInDram(loc, DenseElementsAttr::get(
-                                                 idsT, ArrayRef<int32_t>(ids))),
-                         rowIds);
-    }
+    Value rowIds = flipR ? reversedIds(tr) : Value();
     Value srcOff = idx(loc, offset);
     SmallVector<OpFoldResult> offsets;
     bool inLoop = false;
@@ -193,9 +198,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
             b, loc, arith::MulIOp::create(b, loc, firstRow, idx(loc, rs)),
             arith::MulIOp::create(b, loc, cols.iv, idx(loc, cs))));
     Value tile = allocTile(loc, {tr, w}, e, npu::MemSpace::SPAD, inLoop);
-    if (getConstantIntValue(rowsSize) != tr ||
-        getConstantIntValue(cols.size) != w)
-      tile = subview(loc, tile, {zero, zero}, {rowsSize, cols.size}, 2);
+    tile = leadingPart(loc, tile, {rowsSize, cols.size});
     Value src = strided(loc, base, srcOff, {rowsSize, cols.size}, {rs, cs});
     if (flipR)
       npu::DmaGatherOp::create(b, loc, src, rowIds, tile);
@@ -211,16 +214,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
   // reverse, columns t:t+tr)^T. The column chunks are balanced and the last
   // one shifted back to end at C, so the index list is static.
   b.restoreInsertionPoint(inSecond);
-  SmallVector<int32_t> ids;
-  for (int64_t j = 0; j < w; ++j)
-    ids.push_back(int32_t(w - 1 - j));
-  auto idsT = RankedTensorType::get({w}, b.getI32Type());
-  Value idsTile = allocTile(loc, {w}, b.getI32Type(), npu::MemSpace::SPAD,
-                            false);
-  npu::DmaOp::create(
-      b, loc,
-      constantInDram(loc, DenseElementsAttr::get(idsT, ArrayRef<int32_t>(ids))),
-      idsTile);
+  Value idsTile = reversedIds(w);
   Value unused;
   SmallVector<OpFoldResult> offsets;
   bool inLoop = false;
@@ -233,8 +227,7 @@ LogicalResult Lowering::reverseColumns(Operation *op, Value base,
     k = arith::MinSIOp::create(b, loc, k, idx(loc, C - w));
   Value firstRow = arith::SubIOp::create(b, loc, idx(loc, C - w), k);
   Value tile = allocTile(loc, {w, tr}, e, npu::MemSpace::SPAD, inLoop);
-  if (getConstantIntValue(rows.size) != tr)
-    tile = subview(loc, tile, {zero, zero}, {b.getIndexAttr(w), rows.size}, 2);
+  tile = leadingPart(loc, tile, {b.getIndexAttr(w), rows.size});
   SmallVector<OpFoldResult> sOffsets(offsets);
   sOffsets.append({firstRow, rows.iv});
   npu::DmaGatherOp::create(
@@ -269,7 +262,7 @@ LogicalResult Lowering::copyFlipped(Operation *op, Value base, int64_t offset,
   auto dt = cast<MemRefType>(dst.getType());
   Type e = dt.getElementType();
   int64_t rank = dt.getRank();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t C = dt.getDimSize(rank - 1), cs = strides[rank - 1];
   int64_t R = rank >= 2 ? dt.getDimSize(rank - 2) : 1,
           rs = rank >= 2 ? strides[rank - 2] : 0;
@@ -404,7 +397,7 @@ LogicalResult Lowering::lowerGather(GatherOp op, Value out) {
   for (int64_t d = axis + 1; d < dataT.getRank(); ++d)
     rowLen *= dataT.getDimSize(d);
   int64_t n = idxT.getNumElements();
-  int64_t eb = std::max<int64_t>(1, e.getIntOrFloatBitWidth() / 8);
+  int64_t eb = bytesPerElem(e);
   int64_t budget = int64_t(target.getSpadBytes()) / 4;
   // (An empty result never reaches here: run() skips it.) A row longer
   // than a tile is gathered in column chunks: each chunk is a table of

@@ -149,17 +149,10 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
     sizes.push_back(c.size);
     return subview(loc, mem, offsets, sizes, 2);
   };
-  auto tileView = [&](Value alloc, OpFoldResult r, OpFoldResult c) {
-    auto t = cast<MemRefType>(alloc.getType());
-    if (getConstantIntValue(r) == t.getDimSize(0) &&
-        getConstantIntValue(c) == t.getDimSize(1))
-      return alloc;
-    return subview(loc, alloc, {OpFoldResult(zero), OpFoldResult(zero)}, {r, c}, 2);
-  };
   auto place = [&]() {
     if (!aTile && dependsOnly(aDeps)) {
       auto alloc = allocTile(loc, {tm, tk}, e, npu::MemSpace::SPAD, inLoop);
-      aTile = tileView(alloc, loops[nb].size, loops[nb + 2].size);
+      aTile = leadingPart(loc, alloc, {loops[nb].size, loops[nb + 2].size});
       npu::DmaOp::create(b, loc,
                          operandView(lhs, lhsT, aBatch, loops[nb],
                                      loops[nb + 2]),
@@ -167,7 +160,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
     }
     if (!bTile && dependsOnly(bDeps)) {
       auto alloc = allocTile(loc, {tk, tn}, e, npu::MemSpace::SPAD, inLoop);
-      bTile = tileView(alloc, loops[nb + 2].size, loops[nb + 1].size);
+      bTile = leadingPart(loc, alloc, {loops[nb + 2].size, loops[nb + 1].size});
       npu::DmaOp::create(b, loc,
                          operandView(rhs, rhsT, bBatch, loops[nb + 2],
                                      loops[nb + 1]),
@@ -258,7 +251,8 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
     if (ep.rowBroadcast) {
       Value row = as2D(loc, mem, 1, N);
       Value tile = allocTile(loc, {1, tn}, outE, npu::MemSpace::SPAD, false);
-      Value view = tileView(tile, b.getIndexAttr(1), loops[nb + 1].size);
+      Value view =
+          leadingPart(loc, tile, {b.getIndexAttr(1), loops[nb + 1].size});
       npu::DmaOp::create(
           b, loc,
           subview(loc, row, {zeroIdx, OpFoldResult(loops[nb + 1].iv)},
@@ -267,7 +261,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
       others.push_back(tile);
     } else {
       Value tile = allocTile(loc, {tm, tn}, outE, npu::MemSpace::SPAD, false);
-      Value view = tileView(tile, loops[nb].size, loops[nb + 1].size);
+      Value view = leadingPart(loc, tile, {loops[nb].size, loops[nb + 1].size});
       npu::DmaOp::create(b, loc, subview(loc, mem, offsets, sizes, 2), view);
       others.push_back(view);
     }
@@ -276,7 +270,7 @@ LogicalResult Lowering::lowerMatmul(MatmulOp op, Value out,
   if (!outE.isF32() || !epilogue.empty()) {
     auto alloc =
         allocTile(loc, {tm, tn}, outE, npu::MemSpace::SPAD, drainInLoop);
-    o = tileView(alloc, loops[nb].size, loops[nb + 1].size);
+    o = leadingPart(loc, alloc, {loops[nb].size, loops[nb + 1].size});
   }
   // One DMA (or vector cast, or the epilogue's vector ops) per column block
   // of the ACC tile.

@@ -92,6 +92,19 @@ Value Lowering::allocTile(Location loc, ArrayRef<int64_t> shape, Type e,
   return subview(loc, alloc, offsets, sizes, shape.size());
 }
 
+Value Lowering::leadingPart(Location loc, Value tile,
+                            SmallVector<OpFoldResult> sizes) {
+  ArrayRef<int64_t> shape = cast<MemRefType>(tile.getType()).getShape();
+  bool whole = true;
+  for (auto [size, full] : llvm::zip_equal(sizes, shape))
+    whole &= getConstantIntValue(size) == full;
+  if (whole)
+    return tile;
+  return subview(loc, tile,
+                 SmallVector<OpFoldResult>(sizes.size(), b.getIndexAttr(0)),
+                 sizes, sizes.size());
+}
+
 Value Lowering::subview(Location loc, Value source,
                         SmallVector<OpFoldResult> offsets,
                         SmallVector<OpFoldResult> sizes, unsigned keepRank) {
@@ -223,19 +236,15 @@ LogicalResult Lowering::run() {
                                 << t;
     return MemRefType::get(tensor.getShape(), tensor.getElementType());
   };
+  // A memref argument for every input, then every result.
   SmallVector<Type> args;
-  for (Type t : type.getInputs()) {
-    FailureOr<MemRefType> m = toMem(t, func);
-    if (failed(m))
-      return failure();
-    args.push_back(*m);
-  }
-  for (Type t : type.getResults()) {
-    FailureOr<MemRefType> m = toMem(t, func);
-    if (failed(m))
-      return failure();
-    args.push_back(*m);
-  }
+  for (ArrayRef<Type> types : {type.getInputs(), type.getResults()})
+    for (Type t : types) {
+      FailureOr<MemRefType> m = toMem(t, func);
+      if (failed(m))
+        return failure();
+      args.push_back(*m);
+    }
   if (!func.getBody().hasOneBlock())
     return func.emitError() << "NPU functions have one block";
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());

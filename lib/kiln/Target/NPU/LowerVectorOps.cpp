@@ -343,8 +343,12 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
                   : reshapeView(loc, out,
                                 RankedTensorType::get({outer, cols}, eout));
   };
-  // The per-row result of a reduce to DRAM.
+  // The per-row result of a reduce to DRAM (a mean's sum first scaled by
+  // the count: integers divide, floats multiply by the reciprocal).
   auto storeRows = [&](Value rowv) {
+    if (mean)
+      npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
+                               perRow(0), rowv);
     Value res = rowv;
     if (convertOut) {
       res = rowTile(eout, inLoop);
@@ -363,6 +367,22 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           subview(loc, reshapeView(loc, out, RankedTensorType::get({outer}, eout)),
                   {o0}, {to}, 1));
   };
+  // A result tile (f32 y) to DRAM, rounded once to the type (its own tile:
+  // a buffer has one producer and one consumer queue).
+  auto storeTile = [&](Value y, Value fy) {
+    Value res = y;
+    if (convertOut) {
+      res = tile(eout);
+      npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
+    }
+    npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+  };
+  // A reduce's vector function (also how a chunk's partial folds in).
+  StringRef reduceFn;
+  if (reduce)
+    reduceFn = reduce.getKind() == ReduceKind::max   ? "max"
+               : reduce.getKind() == ReduceKind::min ? "min"
+                                                     : "sum";
 
   if (chunked) {
     // Chunks of the reduced dim: each pass is one loop over them (double
@@ -484,12 +504,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
           npu::VecBinaryOp::create(b, loc,
                                    chunkRowsIn[k] == scaleIn ? "mul" : "add",
                                    fy, chunkRow(k), fy);
-        Value res = y;
-        if (convertOut) {
-          res = tile(eout);
-          npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-        }
-        npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+        storeTile(y, fy);
       });
       b.setInsertionPointAfter(region);
       return success();
@@ -497,24 +512,21 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     if (reduce) {
       // acc = fn over the chunks' reductions.
       Value acc = rowTile(ec, inLoop);
-      StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
-                     : reduce.getKind() == ReduceKind::min ? "min"
-                                                           : "sum";
       chunkLoop([&](Value first) {
         Value x = load();
         Value part = rowTile(ec, false);
         ifElse(
             first,
-            [&] { npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), acc); },
             [&] {
-              npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), part);
-              npu::VecBinaryOp::create(b, loc, fn == "sum" ? "add" : fn, acc,
-                                       part, acc);
+              npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), acc);
+            },
+            [&] {
+              npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), part);
+              npu::VecBinaryOp::create(b, loc,
+                                       reduceFn == "sum" ? "add" : reduceFn,
+                                       acc, part, acc);
             });
       });
-      if (mean)
-        npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", acc,
-                                 perRow(0), acc);
       storeRows(acc);
       b.setInsertionPointAfter(region);
       return success();
@@ -552,12 +564,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
       npu::VecBinaryOp::create(b, loc, "sub", full(x), perElem(m), fy);
       npu::VecUnaryOp::create(b, loc, "exp", fy, fy);
       npu::VecBinaryOp::create(b, loc, "div", fy, perElem(sum), fy);
-      Value res = y;
-      if (convertOut) {
-        res = tile(eout);
-        npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-      }
-      npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+      storeTile(y, fy);
     });
     b.setInsertionPointAfter(region);
     return success();
@@ -571,13 +578,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     npu::VecUnaryOp::create(b, loc, "copy", full(xe), fx);
   if (reduce) {
     Value rowv = rowTile(ec, inLoop);
-    StringRef fn = reduce.getKind() == ReduceKind::max   ? "max"
-                   : reduce.getKind() == ReduceKind::min ? "min"
-                                                         : "sum";
-    npu::VecReduceOp::create(b, loc, fn, reduceSrc(x), rowv);
-    if (mean)
-      npu::VecBinaryOp::create(b, loc, integer ? "div" : "mul", rowv,
-                               perRow(0), rowv);
+    npu::VecReduceOp::create(b, loc, reduceFn, reduceSrc(x), rowv);
     storeRows(rowv);
     b.setInsertionPointAfter(region);
     return success();
@@ -611,14 +612,7 @@ LogicalResult Lowering::lowerRowwiseNest(Operation *op,
     if (biasRow >= 0)
       npu::VecBinaryOp::create(b, loc, "add", fy, perCol(biasRow), fy);
   }
-  // The result, rounded once to the type (its own tile: a buffer has one
-  // producer and one consumer queue).
-  Value res = y;
-  if (convertOut) {
-    res = tile(eout);
-    npu::VecUnaryOp::create(b, loc, "copy", fy, full(res));
-  }
-  npu::DmaOp::create(b, loc, dmaView(res), dramTile(out3()));
+  storeTile(y, fy);
   b.setInsertionPointAfter(region);
   return success();
 }
@@ -804,8 +798,7 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
         loc, {tr, cols},
         cast<MemRefType>(v.getType()).getElementType(), npu::MemSpace::SPAD,
         rowLoop.generated);
-    if (getConstantIntValue(rowLoop.size) != tr)
-      tile = subview(loc, tile, {zero, zero}, {rowLoop.size, c}, 2);
+    tile = leadingPart(loc, tile, {rowLoop.size, c});
     npu::DmaOp::create(
         b, loc, subview(loc, v, {OpFoldResult(rowLoop.iv), zero},
                         {rowLoop.size, c}, 2),
@@ -814,15 +807,13 @@ LogicalResult Lowering::lowerElementwise(Operation *op, StringRef fn,
   }
   Value o = allocTile(loc, {tr, cols}, e, npu::MemSpace::SPAD,
                       rowLoop.generated);
-  if (getConstantIntValue(rowLoop.size) != tr)
-    o = subview(loc, o, {zero, zero}, {rowLoop.size, c}, 2);
+  o = leadingPart(loc, o, {rowLoop.size, c});
   if (srcs.size() == 3) {
     npu::VecSelectOp::create(b, loc, srcs[0], srcs[1], srcs[2], o);
   } else if (castViaI64) {
     Value wide = allocTile(loc, {tr, cols}, i64, npu::MemSpace::SPAD,
                            rowLoop.generated);
-    if (getConstantIntValue(rowLoop.size) != tr)
-      wide = subview(loc, wide, {zero, zero}, {rowLoop.size, c}, 2);
+    wide = leadingPart(loc, wide, {rowLoop.size, c});
     npu::VecUnaryOp::create(b, loc, fn, srcs[0], wide);
     npu::VecUnaryOp::create(b, loc, fn, wide, o);
   } else if (srcs.size() == 1) {

@@ -84,6 +84,9 @@ private:
   Value subview(Location loc, Value source,
                 SmallVector<OpFoldResult> offsets,
                 SmallVector<OpFoldResult> sizes, unsigned keepRank);
+  /// The leading `sizes` of a statically shaped tile (a loop's shorter last
+  /// step), or the tile itself when they are all of it.
+  Value leadingPart(Location loc, Value tile, SmallVector<OpFoldResult> sizes);
   LogicalResult lowerMatmul(MatmulOp op, Value out,
                             ArrayRef<EpilogueOp> epilogue = {});
   LogicalResult lowerElementwise(Operation *op, StringRef fn, Value out);

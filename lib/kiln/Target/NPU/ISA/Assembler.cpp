@@ -103,15 +103,6 @@ public:
   std::string &error;
 };
 
-bool parseElemType(const std::string &name, ElemType &type) {
-  for (unsigned t = 0; t <= unsigned(ElemType::I64); ++t)
-    if (name == elemTypeName(ElemType(t))) {
-      type = ElemType(t);
-      return true;
-    }
-  return false;
-}
-
 bool parseOperand(LineParser &p, Operand &op) {
   std::string w = p.word();
   size_t dot = w.find('.');
@@ -126,7 +117,7 @@ bool parseOperand(LineParser &p, Operand &op) {
     }
   if (!found)
     return p.fail("unknown operand space '" + space + "' (dram, spad, acc, imm)");
-  if (!parseElemType(type, op.type))
+  if (!elemTypeFromName(type, op.type))
     return p.fail("unknown element type '" + type + "'");
   if (op.space == Space::Imm)
     return p.expect('(') && p.number(op.imm) && p.expect(')');
@@ -231,7 +222,7 @@ bool parseBinding(LineParser &p, Binding &b) {
   b.name = p.word();
   if (b.name.empty())
     return p.fail("expected a binding name");
-  if (!parseElemType(p.word(), b.type))
+  if (!elemTypeFromName(p.word(), b.type))
     return p.fail("expected an element type");
   if (!p.expect('['))
     return false;

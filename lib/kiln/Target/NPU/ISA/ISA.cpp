@@ -45,6 +45,15 @@ const char *kiln::npu::elemTypeName(ElemType type) {
   return "?";
 }
 
+bool kiln::npu::elemTypeFromName(const std::string &name, ElemType &type) {
+  for (unsigned t = 0; t <= unsigned(ElemType::I64); ++t)
+    if (name == elemTypeName(ElemType(t))) {
+      type = ElemType(t);
+      return true;
+    }
+  return false;
+}
+
 const char *kiln::npu::opcodeName(Opcode opcode) {
   switch (opcode) {
   case Opcode::Wait: return "wait";

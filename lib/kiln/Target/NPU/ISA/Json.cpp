@@ -53,6 +53,13 @@ private:
             message;
     return false;
   }
+  /// Consumes `c` if it comes next.
+  bool eat(char c) {
+    if (pos >= s.size() || s[pos] != c)
+      return false;
+    ++pos;
+    return true;
+  }
   bool literal(const char *word) {
     size_t n = std::char_traits<char>::length(word);
     if (s.compare(pos, n, word) != 0)
@@ -102,15 +109,10 @@ private:
     };
     if (s[pos] == '-')
       ++pos;
-    if (pos < s.size() && s[pos] == '0')
-      ++pos;
-    else if (!digits())
+    if (!eat('0') && !digits())
       return fail("malformed number");
-    if (pos < s.size() && s[pos] == '.') {
-      ++pos;
-      if (!digits())
-        return fail("malformed number");
-    }
+    if (eat('.') && !digits())
+      return fail("malformed number");
     if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
       ++pos;
       if (pos < s.size() && (s[pos] == '+' || s[pos] == '-'))
@@ -183,24 +185,18 @@ private:
     v.kind = Value::Array;
     ++pos;
     skip();
-    if (pos < s.size() && s[pos] == ']') {
-      ++pos;
+    if (eat(']'))
       return true;
-    }
     while (true) {
       Value e;
       if (!parseValue(e, depth + 1))
         return false;
       v.elements.push_back(std::move(e));
       skip();
-      if (pos < s.size() && s[pos] == ',') {
-        ++pos;
+      if (eat(','))
         continue;
-      }
-      if (pos < s.size() && s[pos] == ']') {
-        ++pos;
+      if (eat(']'))
         return true;
-      }
       return fail("expected ',' or ']'");
     }
   }
@@ -208,10 +204,8 @@ private:
     v.kind = Value::Object;
     ++pos;
     skip();
-    if (pos < s.size() && s[pos] == '}') {
-      ++pos;
+    if (eat('}'))
       return true;
-    }
     while (true) {
       skip();
       if (pos >= s.size() || s[pos] != '"')
@@ -225,22 +219,17 @@ private:
         return fail("duplicate key \"" + key + "\"");
       }
       skip();
-      if (pos >= s.size() || s[pos] != ':')
+      if (!eat(':'))
         return fail("expected ':'");
-      ++pos;
       Value e;
       if (!parseValue(e, depth + 1))
         return false;
       v.members.emplace_back(std::move(key), std::move(e));
       skip();
-      if (pos < s.size() && s[pos] == ',') {
-        ++pos;
+      if (eat(','))
         continue;
-      }
-      if (pos < s.size() && s[pos] == '}') {
-        ++pos;
+      if (eat('}'))
         return true;
-      }
       return fail("expected ',' or '}'");
     }
   }

@@ -54,15 +54,6 @@ const char *memoryKindName(MemoryKind kind) {
   return "?";
 }
 
-bool elemTypeFromName(const std::string &name, ElemType &type) {
-  for (unsigned t = 0; t <= unsigned(ElemType::I64); ++t)
-    if (name == elemTypeName(ElemType(t))) {
-      type = ElemType(t);
-      return true;
-    }
-  return false;
-}
-
 /// Field access over one JSON object, with errors naming `path.key`.
 class Fields {
 public:

@@ -76,6 +76,12 @@ bool isSpecial(const Instruction &inst) {
 // Element access and conversion (docs/npu.md "Numerics").
 //===--------------------------------------------------------------------===//
 
+/// The 16-bit float types' bits, little-endian.
+void storeBits16(uint8_t *p, uint16_t b) {
+  p[0] = uint8_t(b);
+  p[1] = uint8_t(b >> 8);
+}
+
 float loadFloat(const uint8_t *p, ElemType t) {
   switch (t) {
   case ElemType::F32: {
@@ -134,18 +140,8 @@ int64_t loadInt(const uint8_t *p, ElemType t) {
 void storeFloat(uint8_t *p, ElemType t, float v) {
   switch (t) {
   case ElemType::F32: std::memcpy(p, &v, 4); return;
-  case ElemType::F16: {
-    uint16_t b = floatToHalfBits(v);
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
-  case ElemType::BF16: {
-    uint16_t b = floatToBFloat16Bits(v);
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
+  case ElemType::F16: storeBits16(p, floatToHalfBits(v)); return;
+  case ElemType::BF16: storeBits16(p, floatToBFloat16Bits(v)); return;
   case ElemType::I8: p[0] = uint8_t(int8_t(floatToInt(v, INT8_MIN, INT8_MAX))); return;
   case ElemType::Bool: p[0] = v != 0 ? 1 : 0; return;
   case ElemType::I32: {
@@ -190,18 +186,8 @@ void storeInt(uint8_t *p, ElemType t, int64_t v) {
     std::memcpy(p, &f, 4);
     return;
   }
-  case ElemType::F16: {
-    uint16_t b = doubleToHalfBits(roundToBits(v, 11));
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
-  case ElemType::BF16: {
-    uint16_t b = doubleToBFloat16Bits(roundToBits(v, 8));
-    p[0] = uint8_t(b);
-    p[1] = uint8_t(b >> 8);
-    return;
-  }
+  case ElemType::F16: storeBits16(p, doubleToHalfBits(roundToBits(v, 11))); return;
+  case ElemType::BF16: storeBits16(p, doubleToBFloat16Bits(roundToBits(v, 8))); return;
   case ElemType::I8: p[0] = uint8_t(v); return;
   case ElemType::Bool: p[0] = v != 0 ? 1 : 0; return;
   case ElemType::I32: {
@@ -257,6 +243,21 @@ int64_t unaryInt(UnaryFn fn, int64_t x, bool wide) {
 
 bool isCompare(BinaryFn fn) { return fn >= BinaryFn::CmpEq && fn <= BinaryFn::CmpGe; }
 
+/// Comparisons and logic, in either domain: 0/1 (nonzero is true).
+template <typename T> T compareOrLogic(BinaryFn fn, T a, T b) {
+  switch (fn) {
+  case BinaryFn::CmpEq: return a == b;
+  case BinaryFn::CmpNe: return a != b;
+  case BinaryFn::CmpLt: return a < b;
+  case BinaryFn::CmpLe: return a <= b;
+  case BinaryFn::CmpGt: return a > b;
+  case BinaryFn::CmpGe: return a >= b;
+  case BinaryFn::And: return (a != 0) && (b != 0);
+  case BinaryFn::Or: return (a != 0) || (b != 0);
+  default: return 0; // arithmetic: binaryFloat / binaryInt
+  }
+}
+
 /// Float domain; comparisons and logic give 0/1.
 float binaryFloat(BinaryFn fn, float a, float b) {
   switch (fn) {
@@ -271,16 +272,8 @@ float binaryFloat(BinaryFn fn, float a, float b) {
     return std::isnan(a) || std::isnan(b) ? std::numeric_limits<float>::quiet_NaN()
                                           : (a <= b ? a : b);
   case BinaryFn::Pow: return powf(a, b);
-  case BinaryFn::CmpEq: return a == b;
-  case BinaryFn::CmpNe: return a != b;
-  case BinaryFn::CmpLt: return a < b;
-  case BinaryFn::CmpLe: return a <= b;
-  case BinaryFn::CmpGt: return a > b;
-  case BinaryFn::CmpGe: return a >= b;
-  case BinaryFn::And: return (a != 0) && (b != 0);
-  case BinaryFn::Or: return (a != 0) || (b != 0);
+  default: return compareOrLogic(fn, a, b);
   }
-  return 0;
 }
 
 /// Integer domain (int32, or int64 when `wide`); a and b are already in
@@ -297,15 +290,8 @@ int64_t binaryInt(BinaryFn fn, int64_t a, int64_t b, bool wide) {
     return a / b;
   case BinaryFn::Max: return a >= b ? a : b;
   case BinaryFn::Min: return a <= b ? a : b;
-  case BinaryFn::CmpEq: return a == b;
-  case BinaryFn::CmpNe: return a != b;
-  case BinaryFn::CmpLt: return a < b;
-  case BinaryFn::CmpLe: return a <= b;
-  case BinaryFn::CmpGt: return a > b;
-  case BinaryFn::CmpGe: return a >= b;
-  case BinaryFn::And: return (a != 0) && (b != 0);
-  case BinaryFn::Or: return (a != 0) || (b != 0);
-  default: return 0; // Pow: rejected by checkProgram
+  case BinaryFn::Pow: return 0; // rejected by checkProgram
+  default: return compareOrLogic(fn, a, b);
   }
 }
 
