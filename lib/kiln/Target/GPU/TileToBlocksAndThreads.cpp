@@ -185,7 +185,6 @@ struct TilePass : kiln::impl::KilnGPUTileBase<TilePass> {
     moveSchedulesToEpilogues();
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      auto schedule = op->getAttrOfType<kiln::ScheduleAttr>("kiln.schedule");
       if (hasGPUSchedule(op) && op.hasPureTensorSemantics() &&
           !op->getParentOfType<scf::ForallOp>())
         ops.push_back(op);
