@@ -367,8 +367,8 @@ SmallVector<ScheduleAttr> GPUCostModel::candidates(Operation *op) const {
                 t.instrM = fit->form->shape[0], t.instrN = fit->form->shape[1],
                 t.instrK = fit->form->shape[2];
                 t.vector = fit->vector, t.stages = stages;
-                if ((bm * bk / t.vector) % threads ||
-                    (bk * bn / t.vector) % threads)
+                if (!t.followable(fit->k, fit->n, fit->elementBytes, t.instrK,
+                                  desc.warpSize))
                   continue;
                 if (tensorCoreSharedBytes(t, fit->elementBytes) >
                         desc.sharedMemoryPerBlockBytes ||
@@ -631,17 +631,9 @@ static CostEstimate estimateTensorCore(const GPUCostModel &model,
   int64_t eb = fit->elementBytes;
   int64_t smem = tensorCoreSharedBytes(*t, eb);
   int64_t regs = tensorCoreRegisters(*t, desc.warpSize);
-  bool shapeOk = t->instrM == fit->form->shape[0] &&
-                 t->instrN == fit->form->shape[1] &&
-                 t->instrK == fit->form->shape[2] &&
-                 t->blockM % t->warpM == 0 && t->blockN % t->warpN == 0 &&
-                 t->warpM % 16 == 0 && t->warpN % 16 == 0 &&
-                 t->blockK % t->instrK == 0 && t->stages >= 2 &&
-                 fit->k % t->vector == 0 && fit->n % t->vector == 0 &&
-                 t->vector * eb <= kMaxCopyBytes &&
-                 t->vector * eb >= kMinCopyBytes &&
-                 (t->blockM * t->blockK / t->vector) % threads == 0 &&
-                 (t->blockK * t->blockN / t->vector) % threads == 0;
+  // tensorCoreFit took the description's m16n8k16 (tf32: m16n8k8) form.
+  bool shapeOk = t->followable(fit->k, fit->n, eb, fit->form->shape[2],
+                               desc.warpSize);
   int64_t perSM = model.residentBlocksPerSM(threads, regs, smem);
   if (!shapeOk || smem > desc.sharedMemoryPerBlockBytes || perSM == 0) {
     est.fits = false;

@@ -61,6 +61,27 @@ struct TensorCoreSchedule {
     return t;
   }
 
+  /// Whether kiln-gpu-tensor-core-matmul can follow this schedule for a
+  /// matmul with K and N extents `k`, `n` of `elementBytes`-byte elements
+  /// on warps of `warpSize` threads: m16n8k`instrK` instructions (16 for
+  /// f16 / bf16, 8 for tf32), warp tiles of whole 16 x 16 tiles, K tiles of
+  /// whole instructions, at least two stages, a copy vector of 4..16 bytes
+  /// (what cp.async copies) dividing K, N and the tiles' rows, and every
+  /// thread the same number of copies. The cost model and the pass both ask.
+  bool followable(int64_t k, int64_t n, int64_t elementBytes, int64_t instrK,
+                  int64_t warpSize) const {
+    if (blockM % warpM != 0 || blockN % warpN != 0)
+      return false;
+    int64_t threads = (blockM / warpM) * (blockN / warpN) * warpSize;
+    int64_t bytes = vector * elementBytes;
+    return instrM == 16 && instrN == 8 && this->instrK == instrK &&
+           warpM % 16 == 0 && warpN % 16 == 0 && blockK % instrK == 0 &&
+           stages >= 2 && k % vector == 0 && n % vector == 0 && bytes <= 16 &&
+           bytes >= 4 && blockK % vector == 0 && blockN % vector == 0 &&
+           (blockM * blockK / vector) % threads == 0 &&
+           (blockK * blockN / vector) % threads == 0;
+  }
+
   /// The five levels over `numLoops` loops (batch loops first).
   ScheduleAttr get(mlir::MLIRContext *ctx, unsigned numLoops,
                    std::optional<int64_t> group = std::nullopt) const {

@@ -366,15 +366,7 @@ struct TensorCoreMatmulPass
     int64_t threads = warpsM * warpsN * kWarp;
     int64_t V = t.vector;
     int64_t eb = elem.getIntOrFloatBitWidth() / 8;
-    bool valid = t.instrM == 16 && t.instrN == 8 && t.instrK == instrK &&
-                 t.blockM % t.warpM == 0 && t.blockN % t.warpN == 0 &&
-                 t.warpM % 16 == 0 && t.warpN % 16 == 0 &&
-                 t.blockK % instrK == 0 && t.stages >= 2 && K % V == 0 &&
-                 N % V == 0 && V * eb <= 16 && V * eb >= 4 &&
-                 t.blockK % V == 0 && t.blockN % V == 0 &&
-                 (t.blockM * t.blockK / V) % threads == 0 &&
-                 (t.blockK * t.blockN / V) % threads == 0;
-    if (!valid)
+    if (!t.followable(K, N, eb, instrK, kWarp))
       return mm->emitError(
           "kiln-gpu-tensor-core-matmul: the tensor-core schedule does not "
           "fit this matmul (m16n8k16 instructions, m16n8k8 for f32 (tf32), "
