@@ -362,6 +362,20 @@ struct FlashAttentionPass
         nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
       }
       Value stage = h.rem(kt, S);
+      // One ldmatrix.x4 of `tile`'s stage at (row, col), rows `width`
+      // wide: two 16 x 8 B fragments, multiplied with `a` into acc[j] and
+      // acc[j + 1].
+      auto mmaTilePair = [&](Value tile, Value row, Value col, int64_t width,
+                             bool transpose, Value a,
+                             MutableArrayRef<Value> acc, int64_t j) {
+        Value four = nvgpu::LdMatrixOp::create(
+            b, loc, fragType, tile,
+            ValueRange{stage, row, swizzle(row, col, width)}, transpose,
+            /*numTiles=*/4);
+        std::array<Value, 2> f = kiln::splitLdMatrixX4(b, loc, four);
+        for (int64_t p = 0; p < 2; ++p)
+          acc[j + p] = kiln::emitMmaSync16816(b, loc, a, f[p], acc[j + p]);
+      };
 
       // S = Q K^T: K's rows are the B operand's n, its columns k, so
       // ldmatrix without .trans; matrices 0, 1 = keys 8j.. (d 0-7, 8-15),
@@ -373,14 +387,7 @@ struct FlashAttentionPass
         for (int64_t j = 0; j < sTiles; j += 2) {
           Value row = h.add(keyRowInPair, j * 8);
           Value col = h.add(dHalf, kk * 16);
-          Value four = nvgpu::LdMatrixOp::create(
-              b, loc, fragType, smK,
-              ValueRange{stage, row, swizzle(row, col, D)},
-              /*transpose=*/false, /*numTiles=*/4);
-          std::array<Value, 2> kf = kiln::splitLdMatrixX4(b, loc, four);
-          for (int64_t p = 0; p < 2; ++p)
-            sAcc[j + p] =
-                kiln::emitMmaSync16816(b, loc, qf[kk], kf[p], sAcc[j + p]);
+          mmaTilePair(smK, row, col, D, /*transpose=*/false, qf[kk], sAcc, j);
         }
 
       // Scale and mask each score: element (r, c) of tile j is query row
@@ -492,14 +499,7 @@ struct FlashAttentionPass
         for (int64_t jd = 0; jd < oTiles; jd += 2) {
           Value row = h.add(lane16, kk * 16);
           Value col = h.add(half, jd * 8);
-          Value four = nvgpu::LdMatrixOp::create(
-              b, loc, fragType, smV,
-              ValueRange{stage, row, swizzle(row, col, Dv)},
-              /*transpose=*/true, /*numTiles=*/4);
-          std::array<Value, 2> vf = kiln::splitLdMatrixX4(b, loc, four);
-          for (int64_t p = 0; p < 2; ++p)
-            oAcc[jd + p] =
-                kiln::emitMmaSync16816(b, loc, pf[kk], vf[p], oAcc[jd + p]);
+          mmaTilePair(smV, row, col, Dv, /*transpose=*/true, pf[kk], oAcc, jd);
         }
       SmallVector<Value> yields(oAcc);
       yields.append({mNew[0], mNew[1], rowSum[0], rowSum[1]});
