@@ -37,10 +37,6 @@ constexpr double kAccumulatorsForILP = 8;
 /// Registers a thread uses besides its tile (addresses, indices, loop state).
 constexpr int64_t kBaseRegisters = 24;
 
-/// Tensor-core lowering limits (kiln-gpu-tensor-core-matmul): one
-/// asynchronous copy moves at most 16 bytes (and at least 4); a block has
-/// at most this many warps.
-constexpr int64_t kMaxCopyBytes = 16;
 /// Rounds of `perSM` resident blocks the busiest SM runs for `blocks`
 /// blocks, and the warps resident on an SM.
 struct Occupancy {
@@ -70,6 +66,10 @@ std::string wavesWhy(int64_t perSM, double waves, double eff, double compute,
          fmt(compute * 1e6) + " us, DRAM " + fmt(memory * 1e6) + " us";
 }
 
+/// Tensor-core lowering limits (kiln-gpu-tensor-core-matmul): one
+/// asynchronous copy moves at most 16 bytes (and at least 4); a block has
+/// at most this many warps.
+constexpr int64_t kMaxCopyBytes = 16;
 constexpr int64_t kMinCopyBytes = 4;
 constexpr int64_t kMaxWarpsPerBlock = 8;
 /// Registers a tensor-core thread uses besides accumulators and fragments
@@ -157,12 +157,12 @@ int64_t tensorCoreRegisters(const TensorCoreSchedule &t, int64_t warpSize) {
 /// uses besides its fragments and accumulators; arithmetic per score on
 /// the SIMT pipes (scale, mask, max, exp as a polynomial, sum, convert).
 constexpr int64_t kFlashBaseRegisters = 48;
+constexpr double kFlashOpsPerScore = 24;
 /// Static shared memory a dynamic-shared-memory kernel still has: MLIR
 /// declares the dynamic region as an internal zero-length global, which
 /// NVPTX demotes to a 1-byte `.shared` variable (16-byte aligned); the
 /// driver counts it against the opt-in limit with the dynamic bytes.
 constexpr int64_t kDynamicSharedOverheadBytes = 16;
-constexpr double kFlashOpsPerScore = 24;
 
 /// What the flash-attention kernel takes: static f16 / bf16 q, k, v and
 /// result of one type, head dims 16..128 (powers of two), an mma.sync
